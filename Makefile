@@ -1,0 +1,46 @@
+# Two commands do everything on a fresh Debian machine: `make demo` and `make test`.
+# Each creates the virtual environment, installs egovrank and finds a Chromium first.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+
+.PHONY: setup demo test test-faults bench bench-quick lint format clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+output/browser.json: | $(STAMP)
+	$(BIN)/egovrank browser setup
+
+setup: $(STAMP) output/browser.json
+
+demo: setup
+	$(BIN)/egovrank demo
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-faults: setup
+	$(BIN)/python -m pytest -q -m faults
+
+bench: setup
+	$(BIN)/python -m pytest -q -m bench tests/benchmarks -s
+
+bench-quick: setup
+	EGOVRANK_BENCH_QUICK=1 $(BIN)/python -m pytest -q -m bench tests/benchmarks -s
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) output/*.db output/browser.json

@@ -1,0 +1,1 @@
+"""Playwright stage: service walks, rendered audits, screenshots (and finding a Chromium)."""

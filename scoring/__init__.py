@@ -1,0 +1,1 @@
+"""egovrank's judging side: the scoring model, rankings, overrides, exports and the CLI."""

@@ -1,0 +1,40 @@
+"""The `egovrank` command: one group, one module per stage (each adds its commands here)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from crawler import __version__
+from crawler.errors import InputError
+from scoring.cli.browser import browser
+from scoring.cli.db import db
+from scoring.cli.entities import entities
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="egovrank")
+def cli():
+    """Quarterly, evidence-backed rankings of government web portals."""
+
+
+for command in (entities, db, browser):
+    cli.add_command(command)
+
+
+def main() -> None:
+    """Entry point: bad input becomes one line on stderr and exit code 2, never a traceback."""
+    try:
+        cli.main(standalone_mode=False)
+    except InputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
