@@ -10,6 +10,7 @@ from crawler import __version__
 from crawler.errors import InputError
 from scoring.cli.browser import browser
 from scoring.cli.db import db
+from scoring.cli.demo import demo
 from scoring.cli.entities import entities
 
 
@@ -19,7 +20,7 @@ def cli():
     """Quarterly, evidence-backed rankings of government web portals."""
 
 
-for command in (entities, db, browser):
+for command in (entities, db, browser, demo):
     cli.add_command(command)
 
 

@@ -1,0 +1,141 @@
+"""The demo build: deterministic bytes, a valid registry, truth that follows quality."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.demo.build import build_demo
+from crawler.errors import InputError
+from crawler.quarters import Quarter
+from crawler.registry import load_registry
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_same_arguments_same_bytes(tmp_path):
+    args = dict(entities=9, pages=35, services=6, seed=3, port=18001)
+    build_demo(tmp_path / "a", **args)
+    build_demo(tmp_path / "b", **args)
+    a, b = _files(tmp_path / "a"), _files(tmp_path / "b")
+    assert set(a) >= {
+        "entities.yaml",
+        "truth.json",
+        "site.json",
+        "submissions.jsonl",
+        "certs/key.pem",
+    }
+    assert a == b
+    build_demo(tmp_path / "c", **{**args, "seed": 4})
+    assert _files(tmp_path / "c")["truth.json"] != a["truth.json"]
+
+
+def test_registry_is_valid_and_has_all_groups(tmp_path):
+    build_demo(tmp_path, entities=12, pages=30, services=3, seed=1, port=18002)
+    reg = load_registry(tmp_path / "entities.yaml")
+    ents = reg.for_quarter(Quarter.parse("2026Q4"))
+    assert len(ents) == 12
+    assert {e.group for e in ents} == {"ministry", "gov_agency", "province"}
+    assert all(
+        e.allow_private and e.portal_url.startswith(("http://127.", "https://127.")) for e in ents
+    )
+    assert len({e.portal_url for e in ents}) == 12
+    names = {e.name_vi for e in ents}
+    assert "Bộ Tư pháp" in names and "Bảo hiểm xã hội Việt Nam" in names
+
+
+def test_quarters_drift_quality_and_as_of(tmp_path):
+    q3 = build_demo(tmp_path / "q3", entities=20, pages=30, services=3, seed=5, quarter="2026Q3")
+    q4 = build_demo(tmp_path / "q4", entities=20, pages=30, services=3, seed=5, quarter="2026Q4")
+    assert (q3["as_of"], q4["as_of"]) == ("2026-09-30", "2026-12-31")
+    moved = [
+        i
+        for i in q4["entities"]
+        if q3["entities"][i]["expected_rank"] != q4["entities"][i]["expected_rank"]
+    ]
+    assert moved, "consecutive quarters should show some rank movement"
+    assert any(q3["entities"][i]["quality"] != q4["entities"][i]["quality"] for i in q4["entities"])
+
+
+def test_better_quality_means_more_sections(tmp_path):
+    truth = build_demo(tmp_path, entities=60, pages=30, services=5, seed=2)
+    rows = sorted(truth["entities"].values(), key=lambda e: e["quality"])
+
+    def present(e):
+        return sum(
+            c.get("value") == "present" for k, c in e["criteria"].items() if k.startswith("info.")
+        )
+
+    low, high = rows[:15], rows[-15:]
+    assert sum(map(present, high)) > sum(map(present, low))
+
+    def honest(e):
+        return sum(s["declared"] == s["actual"] for s in e["services"]) / len(e["services"])
+
+    assert sum(map(honest, high)) > sum(map(honest, low))
+
+
+def test_truth_records_every_criterion_and_fault(tmp_path):
+    truth = build_demo(tmp_path, entities=12, pages=40, services=10, seed=7)
+    crits = {
+        "info.about",
+        "info.org_structure",
+        "info.leadership",
+        "info.contact",
+        "info.contact_officials",
+        "info.news",
+        "info.direction",
+        "info.legal_documents",
+        "info.procedures",
+        "info.law_dissemination",
+        "info.strategy_plans",
+        "info.projects_procurement",
+        "info.budget",
+        "info.consultation",
+        "info.qa_feedback",
+        "info.statistics",
+        "info.english",
+        "func.search",
+        "func.links",
+        "func.sitemap",
+        "func.freshness",
+    }
+    kinds = set()
+    for e in truth["entities"].values():
+        assert set(e["criteria"]) == crits
+        kinds |= {f["kind"] for f in e["faults"]}
+    assert kinds >= {
+        "slow",
+        "transient_503",
+        "timeout",
+        "redirect_chain",
+        "redirect_loop",
+        "calendar_trap",
+        "pagination_trap",
+        "httrack_loop",
+        "session_ids",
+        "large_page",
+        "legacy_encoding",
+        "malformed_html",
+        "robots_disallow",
+        "robots_crawl_delay",
+        "unreachable",
+        "tls_self_signed",
+        "tls_expired",
+    }
+    assert sum(e["facts"]["title_has_script"] for e in truth["entities"].values()) == 1
+    assert json.loads((tmp_path / "truth.json").read_text()) == truth
+
+
+@pytest.mark.parametrize(
+    "bad", [dict(entities=2), dict(pages=5), dict(services=0), dict(quarter="2026Q9"), dict(port=0)]
+)
+def test_bad_arguments_are_input_errors(tmp_path, bad):
+    with pytest.raises(InputError):
+        build_demo(tmp_path, **bad)

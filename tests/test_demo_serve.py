@@ -1,0 +1,270 @@
+"""The served demo agrees with its truth: sections, news dates, catalogues, flows and faults."""
+
+from __future__ import annotations
+
+import json
+import socket
+import ssl
+import urllib.error
+import urllib.request
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from crawler.demo import vocab
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_CTX = ssl.create_default_context()
+_CTX.check_hostname = False
+_CTX.verify_mode = ssl.CERT_NONE
+_OPENER = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(context=_CTX))
+
+
+def fetch(url: str, data: bytes | None = None, headers: dict | None = None):
+    req = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with _OPENER.open(req, timeout=10) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def soup(body: bytes) -> BeautifulSoup:
+    return BeautifulSoup(body, "lxml")
+
+
+def reachable(demo_site):
+    return {k: e for k, e in demo_site.truth["entities"].items() if e["reachable"]}
+
+
+def test_each_portal_answers_on_its_own_address(demo_site):
+    titles = {}
+    for eid, e in reachable(demo_site).items():
+        status, _, body = fetch(e["portal_url"])
+        assert status == 200, eid
+        titles[urlsplit(e["portal_url"]).hostname] = soup(body).title.get_text()
+        assert e["name_vi"] in titles[urlsplit(e["portal_url"]).hostname]
+        assert fetch(e["dvc_url"])[0] == 200
+    assert len(set(titles.values())) == len(titles) >= 10
+
+
+def _home_links(e) -> dict[str, str]:
+    _, _, body = fetch(e["portal_url"])
+    return {
+        urljoin(e["portal_url"], a["href"]): a.get_text(" ", strip=True)
+        for a in soup(body).find_all("a", href=True)
+    }
+
+
+def test_sections_follow_truth(demo_site):
+    checked = {"present": 0, "linked_broken": 0, "absent": 0}
+    for eid, e in reachable(demo_site).items():
+        links = _home_links(e)
+        texts = {t.lower() for t in links.values()}
+        for crit, rec in e["criteria"].items():
+            if not crit.startswith("info."):
+                continue
+            checked[rec["value"]] += 1
+            if rec["value"] == "absent":
+                variants = (
+                    vocab.ENGLISH_LINKS if crit == "info.english" else vocab.SECTIONS[crit][1]
+                )
+                assert not texts & {v.lower() for v in variants}, (eid, crit)
+                continue
+            if rec.get("where") == "footer":
+                _, _, body = fetch(rec["url"])
+                footer = soup(body).select_one(".contact-info").get_text()
+                assert "Điện thoại" in footer and "Email" in footer
+                continue
+            assert links.get(rec["url"]) == rec["link_text"], (eid, crit)
+            status, _, body = fetch(rec["url"])
+            if rec["value"] == "linked_broken":
+                assert status == 404, (eid, crit)
+                continue
+            assert status in (200, 503), (eid, crit)
+            if status == 503:  # the transient fault: a retry succeeds
+                status, _, body = fetch(rec["url"])
+            assert status == 200, (eid, crit)
+            page = soup(body)
+            assert page.h1 and page.h1.get_text(strip=True), (eid, crit)
+            assert len(page.get_text()) > 200
+    assert all(checked.values()), checked
+
+
+def test_freshness_and_func_truth(demo_site):
+    for eid, e in reachable(demo_site).items():
+        _, _, body = fetch(e["portal_url"])
+        text = soup(body).get_text(" ")
+        fresh = e["criteria"]["func.freshness"]
+        assert fresh["newest_news_text"] in text, eid
+        status, _, art = fetch(fresh["url"])
+        assert status == 200 and fresh["newest_news_text"] in soup(art).get_text(" ")
+        links = e["criteria"]["func.links"]
+        assert (links["value"] == "present") == ("chinhphu.vn" in body.decode()), eid
+        search = e["criteria"]["func.search"]
+        if search["value"] == "present":
+            s = soup(body).select_one("form.search")
+            assert s and s.find("input", attrs={"name": "q"})
+            status, _, res = fetch(e["portal_url"] + "tim-kiem?q=chuy%E1%BB%83n")
+            assert status == 200 and "kết quả" in res.decode()
+        sm = e["criteria"]["func.sitemap"]
+        robots = fetch(e["portal_url"] + "robots.txt")[2].decode()
+        if sm["xml"]:
+            assert f"Sitemap: {sm['xml']}" in robots
+            assert fetch(sm["xml"])[0] == 200
+        if sm["page"]:
+            assert fetch(sm["page"])[0] == 200
+
+
+def test_static_catalogue_badges_and_detail_pages(demo_site):
+    seen = 0
+    for e in reachable(demo_site).values():
+        cat = e["catalogue"]
+        if cat["kind"] != "static":
+            continue
+        _, _, body = fetch(cat["url"])
+        rows = soup(body).select("tr.thu-tuc")
+        by_url = {
+            urljoin(cat["url"], r.a["href"]): r.select_one(".muc-do").get_text() for r in rows
+        }
+        for s in e["services"]:
+            assert by_url[s["url"]] == s["declared_raw"]
+            seen += 1
+    assert seen
+
+
+def test_js_catalogue_is_empty_in_raw_html_and_api_is_full(demo_site):
+    seen = 0
+    for e in reachable(demo_site).values():
+        cat = e["catalogue"]
+        if cat["kind"] != "js":
+            continue
+        _, _, body = fetch(cat["url"])
+        page = soup(body)
+        assert not page.select(".dvc-item") and not page.find(
+            "a", href=lambda h: h and "/thu-tuc/" in h
+        )
+        assert cat["api_visible"] == page.select_one("#ds-dvc").has_attr("data-api")
+        data = json.loads(fetch(cat["api_url"])[2])
+        assert data["total"] == len(e["services"])
+        seen += 1
+    assert seen
+
+
+def test_service_flows_match_actual_behaviour(demo_site):
+    kinds = set()
+    for e in reachable(demo_site).values():
+        for s in e["services"]:
+            _, _, body = fetch(s["url"])
+            page = soup(body)
+            btn = page.select_one("a.nop-ho-so")
+            kinds.add(s["entry"])
+            if s["entry"] == "none":
+                assert btn is None
+                continue
+            assert btn.get_text() == s["entry_text"] and btn["href"] == s["entry_url"]
+            status, _, target = fetch(s["entry_url"])
+            text = target.decode()
+            if s["entry"] == "form":
+                form = soup(target).select_one("form#eform")
+                assert status == 200 and form.find("input", attrs={"type": "file"})
+                assert form.find(attrs={"type": "submit"})
+                assert ("Thanh toán trực tuyến" in text) == s["payment"]
+                assert ("bưu chính công ích" in text) == (
+                    "Nhận kết quả qua dịch vụ bưu chính công ích" in s["delivery"]
+                )
+            elif s["entry"] == "gateway":
+                assert status == 200 and "Định danh điện tử VNeID" in text
+            elif s["entry"] == "dead_link":
+                assert status == 404
+            elif s["entry"] == "error_500":
+                assert status == 500
+            elif s["entry"] == "never_renders":
+                assert status == 200 and "Đang tải..." in text and "<form" not in text
+            elif s["entry"] == "maintenance":
+                assert "đang bảo trì" in text
+    assert {"none", "form", "gateway"} <= kinds
+
+
+def test_post_and_payment_are_recorded(demo_site):
+    before = demo_site.submissions_path.read_text().count("\n")
+    e = next(e for e in reachable(demo_site).values() if e["services"])
+    s = e["services"][0]
+    status, _, _ = fetch(
+        s["url"].replace("/thu-tuc/", "/nop-ho-so/").replace(".html", "/gui"), data=b"ho_ten=X"
+    )
+    assert status == 200
+    fetch(demo_site.truth["payment_gateway"] + "?ma=1")
+    lines = demo_site.submissions_path.read_text().splitlines()[before:]
+    assert len(lines) == 2
+    first = json.loads(lines[0])
+    assert first["method"] == "POST" and first["fields"] == ["ho_ten"]
+    assert json.loads(lines[1])["kind"] == "payment"
+
+
+def _fault(demo_site, kind):
+    for e in demo_site.truth["entities"].values():
+        for f in e["faults"]:
+            if f["kind"] == kind:
+                return e, f
+    raise AssertionError(kind)
+
+
+def test_trap_generates_unbounded_urls(demo_site):
+    _, f = _fault(demo_site, "calendar_trap")
+    url, seen = f["url"], set()
+    for _ in range(40):
+        status, _, body = fetch(url)
+        assert status == 200 and url not in seen
+        seen.add(url)
+        nxt = soup(body).find("a", string="Tháng sau")["href"]
+        url = urljoin(url, nxt)
+    _, f = _fault(demo_site, "pagination_trap")
+    assert fetch(f["url"].replace("trang=1", "trang=987654"))[0] == 200
+    _, f = _fault(demo_site, "httrack_loop")
+    assert fetch(f["url"] + "vi/vi/vi/vi/")[0] == 200
+
+
+def test_unreachable_entity_refuses(demo_site):
+    e, _ = _fault(demo_site, "unreachable")
+    host = urlsplit(e["portal_url"])
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection((host.hostname, host.port), timeout=2).close()
+
+
+def test_transient_redirects_encoding_and_tls(demo_site):
+    _, f = _fault(demo_site, "transient_503")
+    first, second = fetch(f["url"]), fetch(f["url"])
+    assert sorted([first[0], second[0]]) == [200, 503]
+    assert (first if first[0] == 503 else second)[1]["Retry-After"] == "1"
+    _, f = _fault(demo_site, "redirect_loop")
+    status, headers, _ = fetch(f["url"])
+    assert status == 302
+    status2, headers2, _ = fetch(urljoin(f["url"], headers["Location"]))
+    assert urljoin(f["url"], headers2["Location"]) == f["url"]
+    _, f = _fault(demo_site, "redirect_chain")
+    url, hops = f["url"], 0
+    while (r := fetch(url))[0] in (301, 302):
+        url, hops = urljoin(url, r[1]["Location"]), hops + 1
+    assert hops == f["hops"] and r[0] == 200
+    _, f = _fault(demo_site, "legacy_encoding")
+    status, headers, body = fetch(f["url"])
+    assert "charset" not in headers["Content-Type"] and b'charset="windows-1258"' in body
+    assert "Tiếng Việt" in __import__("unicodedata").normalize("NFC", body.decode("cp1258"))
+    _, f = _fault(demo_site, "large_page")
+    status, headers, body = fetch(f["url"])
+    assert len(body) == f["bytes"] and body.endswith(b"</html>")
+    for kind, reason in (("tls_self_signed", "self-signed"), ("tls_expired", "expired")):
+        _, f = _fault(demo_site, kind)
+        assert f["url"].startswith("https://")
+        assert fetch(f["url"])[0] == 200
+        strict = ssl.create_default_context(cafile=demo_site.root / demo_site.truth["demo_ca"])
+        strict.check_hostname = False
+        with pytest.raises(urllib.error.URLError, match=reason):
+            urllib.request.urlopen(f["url"], context=strict, timeout=5)
