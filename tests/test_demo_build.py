@@ -139,3 +139,40 @@ def test_truth_records_every_criterion_and_fault(tmp_path):
 def test_bad_arguments_are_input_errors(tmp_path, bad):
     with pytest.raises(InputError):
         build_demo(tmp_path, **bad)
+
+
+def test_cli_build_and_group_help(tmp_path):
+    from click.testing import CliRunner
+
+    from scoring.cli import cli
+
+    runner = CliRunner()
+    res = runner.invoke(cli, ["demo"])
+    assert res.exit_code == 0 and "build" in res.output and "serve" in res.output
+    res = runner.invoke(
+        cli, ["demo", "build", str(tmp_path), "--entities", "5", "--pages", "30", "--services", "2"]
+    )
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "truth.json").is_file()
+    assert (tmp_path / "submissions.jsonl").read_text() == ""
+
+
+def test_cli_bad_input_is_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from scoring.cli import main; main()",
+            "demo",
+            "serve",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "demo build" in proc.stderr

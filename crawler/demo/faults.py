@@ -141,7 +141,7 @@ def route(site: dict, e: dict, path: str, query: dict) -> Reply | None:
         return Reply(body=encode_cp1258(text), content_type="text/html")
     if "malformed_html" in f and path == PATHS["malformed_html"]:
         text = (
-            '<html><head><meta charset="utf-8"><title>Thông tin khác<title></head><body>'
+            '<html><head><meta charset="utf-8"><title>Thông tin khác</title></head><body>'
             "<div><table><tr><td><p>Nội dung <b>thông tin <i>khác</b></i><td>cột hai"
             "</table></div></div></span><a href=/thong-cao-bao-chi/ class=x>Thông cáo</a>"
             "<p>Trang này có mã HTML sai cú pháp<ul><li>một<li>hai</p><img src=x.png"

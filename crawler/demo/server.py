@@ -130,12 +130,12 @@ class DemoServer:
     async def start(self, port: int) -> web.AppRunner:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self.handle)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
         await runner.setup()
         tls = {e["host"]: e for e in self.site["entities"] if e["tls"] != "none" and e["reachable"]}
         for host in self.hosts:
             ctx = self.ssl_context(tls[host]) if host in tls else None
-            site = web.TCPSite(runner, host, port, ssl_context=ctx, shutdown_timeout=0.5)
+            site = web.TCPSite(runner, host, port, ssl_context=ctx)
             try:
                 await site.start()
             except OSError as exc:

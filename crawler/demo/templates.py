@@ -12,7 +12,7 @@ from crawler.demo.common import esc
 
 def section_path(e: dict, slug: str) -> str:
     if e["template"] == "liferay":
-        return f"/web/portal/{slug}"
+        return f"/web/{e['id']}/{slug}"
     if e["template"] == "classic":
         return f"/{slug}.html"
     return f"/{slug}"
