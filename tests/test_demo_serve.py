@@ -268,3 +268,56 @@ def test_transient_redirects_encoding_and_tls(demo_site):
         strict.check_hostname = False
         with pytest.raises(urllib.error.URLError, match=reason):
             urllib.request.urlopen(f["url"], context=strict, timeout=5)
+
+
+def test_facts_follow_truth(demo_site):
+    import unicodedata
+
+    saw = {"nfd": 0, "mismatch": 0, "english": 0, "xss": 0}
+    for eid, e in reachable(demo_site).items():
+        facts = e["facts"]
+        _, _, body = fetch(e["portal_url"])
+        home = soup(body)
+        imgs = home.select(".gallery img")
+        assert len(imgs) == facts["home_images"]
+        assert sum(not i.has_attr("alt") for i in imgs) == facts["images_without_alt_home"]
+        assert fetch(urljoin(e["portal_url"], imgs[0]["src"]))[0] == 200
+        assert bool(home.find("meta", attrs={"name": "viewport"})) == facts["viewport"], eid
+        if facts["title_has_script"]:
+            assert b"<title>" in body and b"<script>alert(1)</script></title>" in body
+            assert "<script>alert(1)</script>" in home.title.get_text()
+            saw["xss"] += 1
+        for url in facts["nfd_pages"][:2]:
+            text = fetch(url)[2].decode()
+            assert text == unicodedata.normalize("NFD", text) != unicodedata.normalize("NFC", text)
+            saw["nfd"] += 1
+        for url in facts["lang_mismatch_pages"]:
+            page = soup(fetch(url)[2])
+            assert page.html["lang"] == "en-US" and "Thông cáo báo chí" in page.get_text()
+            saw["mismatch"] += 1
+        if e["criteria"]["info.english"]["value"] == "present":
+            page = soup(fetch(e["criteria"]["info.english"]["url"])[2])
+            assert page.html["lang"] == "en"
+            saw["english"] += 1
+        robots = fetch(e["portal_url"] + "robots.txt")[2].decode()
+        for rule in facts["robots"]["disallow"]:
+            assert f"Disallow: {rule}" in robots
+        assert ("Crawl-delay:" in robots) == bool(facts["robots"]["crawl_delay"])
+        for url in facts["broken_internal_links"]:
+            assert fetch(url)[0] == 404, url
+    assert all(saw.values()), saw
+
+
+def test_session_ids_make_fresh_urls(demo_site):
+    _, f = _fault(demo_site, "session_ids")
+    url, seen = f["url"], set()
+    for _ in range(5):
+        status, _, body = fetch(url)
+        assert status == 200 and ";jsessionid=" in url and url not in seen
+        seen.add(url)
+        nxt = [
+            a["href"]
+            for a in soup(body).find_all("a", href=True)
+            if __import__("unicodedata").normalize("NFC", a.get_text()) == "Bài tiếp theo"
+        ]
+        url = urljoin(url, nxt[0])

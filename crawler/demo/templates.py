@@ -8,6 +8,10 @@ site with a viewport; `classic` is a table layout with a left-column menu and no
 from __future__ import annotations
 
 from crawler.demo.common import esc
+from crawler.demo.vocab import SECTIONS
+
+# Menus list sections in the order real portals do (site.json stores them sorted by id).
+MENU_ORDER = list(SECTIONS)
 
 
 def section_path(e: dict, slug: str) -> str:
@@ -21,8 +25,9 @@ def section_path(e: dict, slug: str) -> str:
 def _menu_items(e: dict) -> list[tuple[str, str, str]]:
     """(text, href, place) for every section that has a link; place is 'menu' or 'footer'."""
     items = []
-    for crit, sec in e["sections"].items():
-        if crit == "info.english" or sec["value"] == "absent":
+    for crit in MENU_ORDER:
+        sec = e["sections"][crit]
+        if sec["value"] == "absent":
             continue
         if crit == "info.contact" and sec.get("footer_only"):
             continue
