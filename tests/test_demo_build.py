@@ -61,6 +61,9 @@ def test_quarters_drift_quality_and_as_of(tmp_path):
     ]
     assert moved, "consecutive quarters should show some rank movement"
     assert any(q3["entities"][i]["quality"] != q4["entities"][i]["quality"] for i in q4["entities"])
+    for i, e in q4["entities"].items():  # truth of Q4 knows Q3 without building it
+        assert e["previous"]["quality"] == q3["entities"][i]["quality"]
+        assert e["previous"]["movement"] == q3["entities"][i]["expected_rank"] - e["expected_rank"]
 
 
 def test_better_quality_means_more_sections(tmp_path):

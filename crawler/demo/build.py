@@ -157,6 +157,12 @@ def _expected_ranks(entities: list[dict]) -> dict[str, int]:
 
 def truth_of(site: dict) -> dict:
     ranks = _expected_ranks(site["entities"])
+    prev_q = Quarter.parse(site["quarter"]).previous()
+    prev = [
+        {**x, "quality": model.quality(site["seed"], x["id"], prev_q)} for x in site["entities"]
+    ]
+    prev_quality = {x["id"]: x["quality"] for x in prev}
+    prev_ranks = _expected_ranks(prev)
     ents = {}
     for e in site["entities"]:
         crit = {c: _section_truth(site, e, c) for c in model.INFO_CRITERIA}
@@ -167,6 +173,12 @@ def truth_of(site: dict) -> dict:
             "template": e["template"],
             "quality": e["quality"],
             "expected_rank": ranks[e["id"]],
+            "previous": {
+                "quarter": str(prev_q),
+                "quality": prev_quality[e["id"]],
+                "expected_rank": prev_ranks[e["id"]],
+                "movement": prev_ranks[e["id"]] - ranks[e["id"]],
+            },
             "portal_url": base_url(site, e) + "/",
             "dvc_url": dvc_url(site, e) + "/",
             "reachable": e["reachable"],
