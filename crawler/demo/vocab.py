@@ -35,6 +35,25 @@ MINISTRIES = [
     ("Ngân hàng Nhà nước Việt Nam", "State Bank of Vietnam", "ngan-hang-nha-nuoc"),
     ("Thanh tra Chính phủ", "Government Inspectorate", "thanh-tra-chinh-phu"),
     ("Văn phòng Chính phủ", "Government Office", "van-phong-chinh-phu"),
+    # Ministries merged away in 2025: real names, used when a demo asks for more entities.
+    ("Bộ Kế hoạch và Đầu tư", "Ministry of Planning and Investment", "bo-ke-hoach-va-dau-tu"),
+    ("Bộ Giao thông vận tải", "Ministry of Transport", "bo-giao-thong-van-tai"),
+    (
+        "Bộ Lao động - Thương binh và Xã hội",
+        "Ministry of Labour, Invalids and Social Affairs",
+        "bo-lao-dong-thuong-binh-va-xa-hoi",
+    ),
+    (
+        "Bộ Thông tin và Truyền thông",
+        "Ministry of Information and Communications",
+        "bo-thong-tin-va-truyen-thong",
+    ),
+    (
+        "Bộ Tài nguyên và Môi trường",
+        "Ministry of Natural Resources and Environment",
+        "bo-tai-nguyen-va-moi-truong",
+    ),
+    ("Ủy ban Dân tộc", "Committee for Ethnic Minority Affairs", "uy-ban-dan-toc"),
 ]
 GOV_AGENCIES = [
     ("Bảo hiểm xã hội Việt Nam", "Vietnam Social Security", "bao-hiem-xa-hoi-viet-nam"),
@@ -60,6 +79,11 @@ GOV_AGENCIES = [
         "Ban Quản lý Lăng Chủ tịch Hồ Chí Minh",
         "Ho Chi Minh Mausoleum Management Board",
         "ban-quan-ly-lang",
+    ),
+    (
+        "Ủy ban Quản lý vốn nhà nước tại doanh nghiệp",
+        "Commission for the Management of State Capital at Enterprises",
+        "uy-ban-quan-ly-von-nha-nuoc",
     ),
 ]
 PROVINCES = [
@@ -97,6 +121,36 @@ PROVINCES = [
     ("Tỉnh Đồng Tháp", "Dong Thap Province", "dong-thap"),
     ("Tỉnh Cà Mau", "Ca Mau Province", "ca-mau"),
     ("Tỉnh An Giang", "An Giang Province", "an-giang"),
+    # Provinces merged away in 2025 (63 -> 34): real names for larger demos.
+    ("Tỉnh Hà Giang", "Ha Giang Province", "ha-giang"),
+    ("Tỉnh Yên Bái", "Yen Bai Province", "yen-bai"),
+    ("Tỉnh Bắc Kạn", "Bac Kan Province", "bac-kan"),
+    ("Tỉnh Hòa Bình", "Hoa Binh Province", "hoa-binh"),
+    ("Tỉnh Vĩnh Phúc", "Vinh Phuc Province", "vinh-phuc"),
+    ("Tỉnh Bắc Giang", "Bac Giang Province", "bac-giang"),
+    ("Tỉnh Hải Dương", "Hai Duong Province", "hai-duong"),
+    ("Tỉnh Thái Bình", "Thai Binh Province", "thai-binh"),
+    ("Tỉnh Hà Nam", "Ha Nam Province", "ha-nam"),
+    ("Tỉnh Nam Định", "Nam Dinh Province", "nam-dinh"),
+    ("Tỉnh Quảng Bình", "Quang Binh Province", "quang-binh"),
+    ("Tỉnh Quảng Nam", "Quang Nam Province", "quang-nam"),
+    ("Tỉnh Bình Định", "Binh Dinh Province", "binh-dinh"),
+    ("Tỉnh Phú Yên", "Phu Yen Province", "phu-yen"),
+    ("Tỉnh Ninh Thuận", "Ninh Thuan Province", "ninh-thuan"),
+    ("Tỉnh Bình Thuận", "Binh Thuan Province", "binh-thuan"),
+    ("Tỉnh Kon Tum", "Kon Tum Province", "kon-tum"),
+    ("Tỉnh Đắk Nông", "Dak Nong Province", "dak-nong"),
+    ("Tỉnh Bình Phước", "Binh Phuoc Province", "binh-phuoc"),
+    ("Tỉnh Bình Dương", "Binh Duong Province", "binh-duong"),
+    ("Tỉnh Bà Rịa - Vũng Tàu", "Ba Ria - Vung Tau Province", "ba-ria-vung-tau"),
+    ("Tỉnh Long An", "Long An Province", "long-an"),
+    ("Tỉnh Tiền Giang", "Tien Giang Province", "tien-giang"),
+    ("Tỉnh Bến Tre", "Ben Tre Province", "ben-tre"),
+    ("Tỉnh Trà Vinh", "Tra Vinh Province", "tra-vinh"),
+    ("Tỉnh Hậu Giang", "Hau Giang Province", "hau-giang"),
+    ("Tỉnh Sóc Trăng", "Soc Trang Province", "soc-trang"),
+    ("Tỉnh Bạc Liêu", "Bac Lieu Province", "bac-lieu"),
+    ("Tỉnh Kiên Giang", "Kien Giang Province", "kien-giang"),
 ]
 
 # Per section: the path slug (no diacritics) and link texts as real menus write them.
