@@ -34,7 +34,7 @@ CRAWL_DELAY = 1
 
 def transient_path(e: dict) -> str:
     about = e["sections"]["info.about"]
-    return section_path(e, about["slug"]) if about["value"] == "present" else DISALLOWED
+    return section_path(e, about["slug"]) if about["value"] == "present" else "/thong-tin/0.html"
 
 
 def links(site: dict, e: dict) -> list[tuple[str, str]]:

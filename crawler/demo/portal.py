@@ -26,6 +26,14 @@ PER_PAGE = 20
 _ARTICLE = re.compile(r"^/bai-viet/(\d+)\.html$")
 _DOC = re.compile(r"^/van-ban/(\d+)\.html$")
 _FILLER = re.compile(r"^/thong-tin/(\d+)\.html$")
+_PDF = re.compile(r"^/van-ban/tep-(\d+)\.pdf$")
+# The smallest PDF readers accept: attachments answer, so they never count as broken links.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 _IMAGE = re.compile(r"^/static/(anh-\d+|bai-\d+)\.png$")
 
 
@@ -88,8 +96,12 @@ def all_pages(e: dict) -> list[str]:
     return base_pages(e) + [f"/thong-tin/{n}.html" for n in range(n_fillers(e))]
 
 
+LANG_MISMATCH_PATH = "/thong-tin/0.html"
+
+
 def lang_mismatch_path(e: dict) -> str | None:
-    return faults.DISALLOWED if e["lang_mismatch"] else None
+    """A Vietnamese page that declares lang="en-US" (as the real portal's phone directory does)."""
+    return LANG_MISMATCH_PATH if e["lang_mismatch"] else None
 
 
 def nfd_article(e: dict, n: int) -> bool:
@@ -267,11 +279,10 @@ def route(site: dict, e: dict, path: str, query: dict) -> Reply:
             f'<li><a href="/thong-tin/{n}.html">Thông cáo số {n + 1}</a></li>'
             for n in range(n_fillers(e))
         )
-        lang = "en-US" if e["lang_mismatch"] else "vi"
         body = (
             f"<h1>Thông cáo báo chí</h1>{paragraphs(site['seed'], e['id'], 'tc')}<ul>{fillers}</ul>"
         )
-        return html_reply(page(e, "Thông cáo báo chí", body, lang=lang))
+        return html_reply(page(e, "Thông cáo báo chí", body))
     for crit, sec in e["sections"].items():
         if crit == "info.english" or path != section_path(e, sec["slug"]):
             continue
@@ -299,7 +310,11 @@ def route(site: dict, e: dict, path: str, query: dict) -> Reply:
     if m and int(m.group(1)) < n_fillers(e):
         n = int(m.group(1))
         body = f"<h1>Thông cáo số {n + 1}</h1>{paragraphs(site['seed'], e['id'], 'filler', n)}"
-        return html_reply(page(e, f"Thông cáo số {n + 1}", body))
+        lang = "en-US" if path == lang_mismatch_path(e) else "vi"
+        return html_reply(page(e, f"Thông cáo số {n + 1}", body, lang=lang))
+    m = _PDF.match(path)
+    if m and present(e, "info.legal_documents") and 1 <= int(m.group(1)) <= e["n_docs"]:
+        return Reply(body=PDF, content_type="application/pdf")
     return not_found()
 
 
