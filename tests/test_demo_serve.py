@@ -181,6 +181,10 @@ def test_service_flows_match_actual_behaviour(demo_site):
                 )
             elif s["entry"] == "gateway":
                 assert status == 200 and "Định danh điện tử VNeID" in text
+                terms = page.select_one(".thong-tin-truc-tuyen").get_text()
+                assert ("Thanh toán trực tuyến" in terms) == s["payment"]
+                post = "Nhận kết quả qua dịch vụ bưu chính công ích" in s["delivery"]
+                assert ("bưu chính công ích" in terms) == post
             elif s["entry"] == "dead_link":
                 assert status == 404
             elif s["entry"] == "error_500":

@@ -156,9 +156,7 @@ def catalogue_api(e: dict) -> dict:
     return {"total": len(data), "data": data}
 
 
-def _field_value(site: dict, e: dict, s: dict, field: str) -> str:
-    pay, delivery = payment_and_delivery(s)
-    gateway_states = s["entry"] == "gateway"
+def _field_value(e: dict, s: dict, field: str) -> str:
     values = {
         "name": s["name"],
         "steps": "Bước 1: Nộp hồ sơ. Bước 2: Tiếp nhận và giải quyết. Bước 3: Trả kết quả.",
@@ -168,20 +166,33 @@ def _field_value(site: dict, e: dict, s: dict, field: str) -> str:
         "applicants": "Công dân Việt Nam, tổ chức, doanh nghiệp.",
         "agency": e["name_vi"],
         "result": "Giấy chứng nhận hoặc văn bản trả lời.",
-        "fees": f"{(s['i'] % 5 + 1) * 50}.000 đồng/hồ sơ."
-        + (" Thanh toán trực tuyến qua Cổng thanh toán." if gateway_states and pay else ""),
+        "fees": f"{(s['i'] % 5 + 1) * 50}.000 đồng/hồ sơ.",
         "legal_basis": "Luật Tổ chức chính quyền địa phương; Nghị định số 42/2022/NĐ-CP.",
     }
-    text = values[field]
-    if field == "result" and gateway_states:
-        text += " Hình thức nhận: " + "; ".join(delivery) + "."
-    return text
+    return values[field]
+
+
+def _online_terms(s: dict) -> str:
+    """What a gateway-entry procedure page states about payment and delivery: the only place a
+    checker stopped at the login page can learn them, so it is shown whatever TT32 fields lack."""
+    if s["entry"] != "gateway":
+        return ""
+    pay, delivery = payment_and_delivery(s)
+    payment = (
+        "Thanh toán trực tuyến phí, lệ phí qua Cổng thanh toán."
+        if pay
+        else "Nộp phí, lệ phí trực tiếp tại Bộ phận Một cửa."
+    )
+    return (
+        f'<div class="thong-tin-truc-tuyen"><p>{payment}</p>'
+        f"<p>Hình thức nhận kết quả: {esc('; '.join(delivery))}.</p></div>"
+    )
 
 
 def _detail(site: dict, e: dict, s: dict) -> str:
     rows = "".join(
         f'<div class="info-row"><div class="key">{esc(label)}</div>'
-        f'<div class="col-sm-9">{esc(_field_value(site, e, s, f))}</div></div>'
+        f'<div class="col-sm-9">{esc(_field_value(e, s, f))}</div></div>'
         for f, label in vocab.TT32_FIELDS
         if f in s["tt32_fields"]
     )
@@ -195,7 +206,7 @@ def _detail(site: dict, e: dict, s: dict) -> str:
         e,
         s["name"],
         f"<h1>{esc(s['name'])}</h1><p>Mã thủ tục: {esc(s['code'])} - "
-        f'<span class="badge muc-do">{esc(s["declared_raw"])}</span></p>{rows}{button}',
+        f'<span class="badge muc-do">{esc(s["declared_raw"])}</span></p>{rows}{_online_terms(s)}{button}',
     )
 
 
@@ -247,7 +258,7 @@ def _maintenance(e: dict) -> str:
 
 def dvc_route(site: dict, e: dict, method: str, path: str, query: dict) -> Reply:
     """The reply for a request to this entity's service portal."""
-    if method == "POST":
+    if method not in ("GET", "HEAD"):
         return html_reply(_page(e, "Đã tiếp nhận", "<h1>Đã tiếp nhận hồ sơ</h1>"), record=True)
     cat = e["services"]["catalogue"]
     if path == "/robots.txt":
@@ -283,7 +294,7 @@ def dvc_route(site: dict, e: dict, method: str, path: str, query: dict) -> Reply
 
 
 def identity_route(site: dict, method: str, path: str, query: dict) -> Reply:
-    if method == "POST":
+    if method not in ("GET", "HEAD"):
         return html_reply("<h1>Đăng nhập không thành công</h1>", 401, record=True)
     if path == "/robots.txt":
         return Reply(body=b"User-agent: *\nDisallow: /\n", content_type="text/plain")
