@@ -179,3 +179,20 @@ def test_cli_bad_input_is_one_line(tmp_path):
     )
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "demo build" in proc.stderr
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_serve_exits_cleanly_on_signal(tmp_path, sig):
+    import signal
+    import urllib.request
+
+    from crawler.demo.testing import free_port, running_demo
+
+    truth = build_demo(tmp_path, entities=4, pages=30, services=2, seed=9, port=free_port())
+    with running_demo(tmp_path) as proc:
+        ents = truth["entities"].values()
+        url = next(e["portal_url"] for e in ents if e["reachable"] and not e["facts"]["https"])
+        assert urllib.request.urlopen(url, timeout=5).status == 200
+        proc.send_signal(getattr(signal, sig))
+        assert proc.wait(timeout=10) == 0
+    assert "demo server stopped" in (tmp_path / "serve.log").read_text()
