@@ -283,8 +283,13 @@ def _m001_core(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m002_page_headers(db: sqlite_utils.Database) -> None:
+    """Security headers of each page, for tech.headers (JSON object, lower-case names)."""
+    db["pages"].add_column("headers", str)
+
+
 # Append new migrations; never edit one that has shipped.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_core]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_core, _m002_page_headers]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -9,9 +9,11 @@ import click
 from crawler import __version__
 from crawler.errors import InputError
 from scoring.cli.browser import browser
+from scoring.cli.crawl import crawl
 from scoring.cli.db import db
 from scoring.cli.demo import demo
 from scoring.cli.entities import entities
+from scoring.cli.export import export
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,7 +22,7 @@ def cli():
     """Quarterly, evidence-backed rankings of government web portals."""
 
 
-for command in (entities, db, browser, demo):
+for command in (entities, db, browser, demo, crawl, export):
     cli.add_command(command)
 
 

@@ -1,0 +1,47 @@
+"""How far the crawl's findings agree with the demo's ground truth (truth.json).
+
+Entities the truth marks unreachable are left out: the crawl rightly records `unknown` for
+them, which the truth's description of the site it never reached cannot match.
+"""
+
+from __future__ import annotations
+
+SITE_CRITERIA_SKIP = {"func.freshness"}
+
+
+def compare(truth: dict, findings: list[dict], *, freshness_tolerance: int = 0) -> dict:
+    """Agreement over (entity, criterion) pairs of every info.* and func.* criterion."""
+    got = {(f["entity_id"], f["criterion"]): f for f in findings}
+    pairs, agree, disagreements = 0, 0, []
+    for eid, ent in sorted(truth["entities"].items()):
+        if not ent.get("reachable", True):
+            continue
+        for crit, expected in sorted(ent["criteria"].items()):
+            found = got.get((eid, crit))
+            pairs += 1
+            if crit == "func.freshness":
+                value = found and found.get("numeric")
+                ok = value is not None and abs(value - expected["value"]) <= freshness_tolerance
+            else:
+                value = found and found["value"]
+                ok = value == expected["value"]
+            if ok:
+                agree += 1
+            else:
+                disagreements.append(
+                    {
+                        "entity_id": eid,
+                        "criterion": crit,
+                        "expected": expected["value"],
+                        "found": value,
+                        "status": found and found.get("status"),
+                        "evidence_url": found and found.get("evidence_url"),
+                        "truth_url": expected.get("url"),
+                    }
+                )
+    return {
+        "pairs": pairs,
+        "agree": agree,
+        "share": agree / pairs if pairs else 0.0,
+        "disagreements": disagreements,
+    }

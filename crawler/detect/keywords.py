@@ -1,0 +1,28 @@
+"""config/keywords.yaml, loaded once and folded so detectors compare like with like."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from crawler.detect.text import fold
+
+KEYWORDS_FILE = Path(__file__).resolve().parents[2] / "config" / "keywords.yaml"
+
+
+@lru_cache(maxsize=1)
+def keywords() -> dict:
+    data = yaml.safe_load(KEYWORDS_FILE.read_text(encoding="utf-8"))
+    sections = {
+        crit: {
+            "text": sorted({fold(t) for t in cues.get("text", [])}, key=len, reverse=True),
+            "slugs": sorted({fold(s) for s in cues.get("slugs", [])}, key=len, reverse=True),
+        }
+        for crit, cues in data["sections"].items()
+    }
+    data["sections"] = sections
+    data["levels"] = [(level, [fold(c) for c in cues]) for level, cues in data["levels"]]
+    data["tt32_fields"] = {k: [fold(c) for c in v] for k, v in data["tt32_fields"].items()}
+    return data

@@ -1,0 +1,186 @@
+"""Page facts: everything the entity judgement needs from one fetched page, parsed once.
+
+The facts are stored as JSON in `pages.facts`, so an entity can be judged again (under new
+keywords or rules) from stored pages without crawling again.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from crawler.detect.dates import find_dates
+from crawler.detect.keywords import keywords
+from crawler.detect.services import parse_catalogue, tt32_fields
+from crawler.detect.text import excerpt, fold, nfc, slug_fold
+
+MAX_LINKS = 400
+_VI_CHARS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
+_EN_WORDS = re.compile(r"\b(the|and|of|to|for|with|is|are|this|our)\b", re.I)
+_LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$", re.I)
+
+
+def match_section(text: str, url: str = "") -> str | None:
+    """The criterion a link's text (or else its URL path) names; the longest cue wins."""
+    kw = keywords()
+    folded = fold(text)
+    best, best_len = None, 0
+    if folded and len(folded) <= 60:
+        for crit, cues in kw["sections"].items():
+            for cue in cues["text"]:
+                if len(cue) > best_len and re.search(rf"(^| ){re.escape(cue)}( |$)", folded):
+                    best, best_len = crit, len(cue)
+                    break
+    # A menu item is mostly its cue; a news headline that mentions "thủ tục hành chính" is not.
+    # "Bộ Tài chính" names an agency, not the budget section, unless the cue is the whole text.
+    agency = folded.startswith(tuple(kw["agency_prefixes"])) and best_len < len(folded)
+    if best and best_len >= 0.5 * len(folded) and not agency:
+        return best
+    if len(folded.split()) > 4:
+        return None
+    best, best_len = None, 0
+    path = slug_fold(urlsplit(url).path)
+    for crit, cues in kw["sections"].items():
+        for cue in cues["slugs"]:
+            if len(cue) > best_len and re.search(rf"(^| ){re.escape(cue)}( |$)", path):
+                best, best_len = crit, len(cue)
+    return best
+
+
+def element_text(el) -> str:
+    """Text of an element with its blocks kept apart (text_content() glues <p>s together)."""
+    return " ".join(t.strip() for t in el.itertext() if t.strip())
+
+
+def content_language(text: str) -> str:
+    """vi, en or unknown from the letters and words of the visible text."""
+    sample = text[:5000]
+    letters = sum(c.isalpha() for c in sample)
+    if letters < 40:
+        return "unknown"
+    if len(_VI_CHARS.findall(sample)) / letters > 0.03:
+        return "vi"
+    if len(_EN_WORDS.findall(sample)) >= 5:
+        return "en"
+    return "unknown"
+
+
+def valid_lang(tag: str | None) -> bool:
+    return bool(tag) and bool(_LANG.match(tag))
+
+
+def analyze_page(url: str, html: str, *, site: str = "portal") -> dict:
+    """Facts of one page; pure and fast (one lxml parse)."""
+    try:
+        doc = lxml_html.fromstring(nfc(html) or "<html/>")
+    except (etree.ParserError, ValueError):
+        doc = lxml_html.fromstring("<html/>")
+    kw = keywords()
+    host = urlsplit(url).netloc
+    text = nfc(" ".join(doc.xpath("//body//text()[not(ancestor::script or ancestor::style)]")))
+    folded = fold(text)
+
+    links, external, section_links = [], [], {}
+    for a in doc.xpath("//a[@href]"):
+        href = a.get("href", "").strip()
+        if href.startswith(("javascript:", "mailto:", "tel:", "#")):
+            continue
+        target = urljoin(url, href).split("#")[0]
+        label = nfc(element_text(a))[:120]
+        if urlsplit(target).netloc != host:
+            external.append(target)
+            continue
+        if len(links) < MAX_LINKS:
+            links.append([target, label])
+        crit = match_section(label, target)
+        if crit:
+            section_links.setdefault(crit, []).append([target, label])
+
+    headings = {}
+    for h in doc.xpath("//h1|//h2|//title"):
+        crit = match_section(h.text_content())
+        if crit and crit not in headings:
+            headings[crit] = excerpt(h.text_content(), 120)
+
+    facts = {
+        "site": site,
+        "title": excerpt(" ".join(doc.xpath("//title/text()")), 300),
+        "lang": (doc.xpath("string(/html/@lang)") or "").strip() or None,
+        "content_lang": content_language(text),
+        "text_len": len(text.strip()),
+        "links": links,
+        "external_links": len(external),
+        "gov_links": sum(
+            urlsplit(u).hostname.endswith(".gov.vn") for u in external if urlsplit(u).hostname
+        ),
+        "section_links": section_links,
+        "section_headings": headings,
+        "links_block": _links_block(doc, host, kw),
+        "contact_block": _contact_block(doc, kw),
+        "dates": sorted({d.isoformat() for d in find_dates(text)}, reverse=True)[:10],
+        "search_form": _search_form(doc, url, kw),
+        "viewport": bool(doc.xpath('//meta[@name="viewport"]')),
+        "images": len(doc.xpath("//img")),
+        "images_without_alt": len(doc.xpath("//img[not(@alt)]")),
+        "blocked": any(m in folded for m in kw["blocked_markers"]) and len(text) < 3000,
+        "maintenance": any(m in folded for m in kw["maintenance_markers"]),
+        "english_link": next((u for u, t in links if fold(t) in ("en", "english")), None),
+    }
+    if site == "dvc" or doc.xpath('//*[contains(@class,"muc-do")]|//@data-api'):
+        cat = parse_catalogue(url, html)
+        if cat["services"] or cat["json_endpoints"] or cat["needs_browser"]:
+            facts["catalogue"] = cat
+    fields = tt32_fields(doc)
+    if len(fields) >= 3:
+        facts["tt32_fields"] = fields
+    return facts
+
+
+def _links_block(doc, host: str, kw) -> dict | None:
+    """A "Liên kết website" block and how many other portals it links to."""
+    cues = [fold(c) for c in kw["links_block"]]
+    for h in doc.xpath("//h2|//h3|//h4|//strong|//*[contains(@class,'title')]"):
+        if fold(h.text_content()) in cues:
+            box = h.getparent()
+            outside = [
+                a.get("href")
+                for a in box.xpath(".//a[@href]")
+                if urlsplit(a.get("href")).netloc not in ("", host)
+            ]
+            if outside:
+                return {"heading": excerpt(h.text_content(), 80), "links": len(outside)}
+    return None
+
+
+def _contact_block(doc, kw) -> str | None:
+    """An address with a phone or email, where portals put it: the footer."""
+    cb = kw["contact_block"]
+    for box in doc.xpath("//footer|//*[contains(@class,'footer')]|//*[@id='footer']"):
+        text = fold(element_text(box))
+        words = f" {text} "
+        has = {k: any(f" {c} " in words for c in cues) for k, cues in cb.items()}
+        if has["address"] and (has["phone"] or has["email"]):
+            return excerpt(element_text(box), 200)
+    return None
+
+
+def _search_form(doc, url: str, kw) -> dict | None:
+    names = kw["search"]["input_names"]
+    cues = kw["search"]["text"]
+    for form in doc.xpath("//form"):
+        inputs = form.xpath(".//input[not(@type) or @type='text' or @type='search']")
+        if not inputs:
+            continue
+        label = fold(" ".join(form.xpath(".//@placeholder|.//button//text()|.//@value|.//@class")))
+        name = inputs[0].get("name") or "q"
+        if fold(name) in names or any(c in label for c in cues):
+            action = urljoin(url, form.get("action") or url)
+            return {
+                "action": action,
+                "param": name,
+                "method": (form.get("method") or "get").lower(),
+            }
+    return None

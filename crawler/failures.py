@@ -1,0 +1,65 @@
+"""The failure taxonomy: every failed fetch gets one of a few named reasons.
+
+Could-not-test is not failed: a `timeout` or `robots_disallowed` becomes an `unknown` finding
+with that reason, never `absent`.
+"""
+
+from __future__ import annotations
+
+TAXONOMY = (
+    "dns_error",
+    "connect_error",
+    "timeout",
+    "tls_error",
+    "http_4xx",
+    "http_5xx",
+    "too_many_redirects",
+    "robots_disallowed",
+    "too_large",
+    "blocked",
+    "refused_unsafe",
+    "error",
+)
+
+_BY_NAME = {
+    "DNSLookupError": "dns_error",
+    "CannotResolveHostError": "dns_error",
+    "ConnectionRefusedError": "connect_error",
+    "DownloadConnectionRefusedError": "connect_error",
+    "ConnectError": "connect_error",
+    "NoRouteError": "connect_error",
+    "ConnectionLost": "connect_error",
+    "TimeoutError": "timeout",
+    "TCPTimedOutError": "timeout",
+    "DownloadTimeoutError": "timeout",
+    "UserTimeoutError": "timeout",
+    "SSLError": "tls_error",
+    "Error": "tls_error",  # OpenSSL.SSL.Error
+}
+
+
+def classify_failure(failure) -> tuple[str, str]:
+    """(reason, detail) for a Twisted failure from a Scrapy errback."""
+    exc = failure.value
+    name = type(exc).__name__
+    text = f"{name}: {exc}"
+    lowered = text.lower()
+    if name == "IgnoreRequest" or "ignorerequest" in lowered:
+        if "robots.txt" in lowered:
+            return "robots_disallowed", text
+        if "max redirections" in lowered:
+            return "too_many_redirects", text
+        if "network safety" in lowered:
+            return "refused_unsafe", text
+        return "error", text
+    if "maxsize" in lowered or "max size" in lowered or name == "DownloadCancelledError":
+        return "too_large", text
+    if "ssl" in lowered or "tls" in lowered or "certificate" in lowered:
+        return "tls_error", text
+    if name in _BY_NAME:
+        return _BY_NAME[name], text
+    if "timeout" in lowered or "timed out" in lowered:
+        return "timeout", text
+    if "refused" in lowered or "connect" in lowered:
+        return "connect_error", text
+    return "error", text

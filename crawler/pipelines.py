@@ -1,0 +1,144 @@
+"""Persistence of the crawl: pages, frontier, services and findings, each write one transaction.
+
+The spider calls this directly rather than through Scrapy's item pipeline because an entity is
+judged from its stored pages the moment its last page lands: the page must be committed first.
+Everything needed to resume after kill -9 is here, not in Scrapy's memory: `frontier` rows go
+queued -> done in the same transaction that stores the page.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from crawler import store
+from crawler.detect.entity import judge_entity
+
+
+class CrawlStore:
+    def __init__(self, db_path: str, quarter: str):
+        self.db = store.connect(db_path)
+        self.quarter = quarter
+
+    # -- resume -------------------------------------------------------------------------------
+    def frontier(self, entity_id: str) -> list[dict]:
+        return list(
+            self.db.query(
+                "select * from frontier where quarter = ? and entity_id = ?",
+                [self.quarter, entity_id],
+            )
+        )
+
+    # -- writes -------------------------------------------------------------------------------
+    def enqueue(self, rows: list[dict]) -> None:
+        """Record newly scheduled URLs (state queued); existing ones are left as they are."""
+        if rows:
+            with store.transaction(self.db):
+                self.db["frontier"].insert_all(
+                    [{**r, "quarter": self.quarter, "state": "queued"} for r in rows],
+                    pk=("quarter", "url"),
+                    ignore=True,
+                )
+
+    def save_page(self, page: dict, new_frontier: list[dict]) -> None:
+        """The page, its frontier row marked done, and the URLs it adds: all or nothing."""
+        row = {**page, "quarter": self.quarter, "fetched_at": store.now()}
+        for key in ("facts", "headers"):
+            if isinstance(row.get(key), dict):
+                row[key] = json.dumps(row[key], ensure_ascii=False)
+        with store.transaction(self.db):
+            self.db["pages"].upsert(row, pk=("quarter", "url"), alter=True)
+            self.db.execute(
+                "update frontier set state = 'done' where quarter = ? and url = ?",
+                [self.quarter, page["url"]],
+            )
+            if new_frontier:
+                self.db["frontier"].insert_all(
+                    [{**r, "quarter": self.quarter, "state": "queued"} for r in new_frontier],
+                    pk=("quarter", "url"),
+                    ignore=True,
+                )
+
+    def save_services(self, entity_id: str, services: list[dict], catalogue_url: str, source: str):
+        if not services:
+            return
+        stamp = store.now()
+        with store.transaction(self.db):
+            for s in services:
+                existing = self.db.execute(
+                    "select tt32_fields from services where quarter = ? and url = ?",
+                    [self.quarter, s["url"]],
+                ).fetchone()
+                self.db["services"].upsert(
+                    {
+                        "quarter": self.quarter,
+                        "url": s["url"],
+                        "entity_id": entity_id,
+                        "name": s.get("name"),
+                        "code": s.get("code"),
+                        "declared": s["declared"],
+                        "declared_raw": s.get("declared_raw"),
+                        "source": source,
+                        "catalogue_url": catalogue_url,
+                        "tt32_fields": existing[0] if existing else None,
+                        "found_at": stamp,
+                    },
+                    pk=("quarter", "url"),
+                )
+
+    def save_tt32(self, url: str, fields: list[str]) -> None:
+        with store.transaction(self.db):
+            self.db.execute(
+                "update services set tt32_fields = ? where quarter = ? and url = ?",
+                [json.dumps(fields), self.quarter, url],
+            )
+
+    # -- judgement ----------------------------------------------------------------------------
+    def pages_of(self, entity_id: str) -> list[dict]:
+        rows = []
+        for r in self.db.query(
+            "select url, final_url, http_status, fetch_status, error, depth, site, elapsed_ms, "
+            "facts, headers from pages where quarter = ? and entity_id = ?",
+            [self.quarter, entity_id],
+        ):
+            r["facts"] = json.loads(r["facts"]) if r["facts"] else None
+            r["headers"] = json.loads(r["headers"]) if r.get("headers") else {}
+            rows.append(r)
+        return rows
+
+    def probes(self, entity_id: str) -> dict:
+        """robots.txt and sitemap.xml as stored pages, for the judgement."""
+        out = {"robots": None, "sitemap": None}
+        for r in self.db.query(
+            "select url, site, http_status, fetch_status, facts from pages "
+            "where quarter = ? and entity_id = ? and site in ('robots', 'sitemap')",
+            [self.quarter, entity_id],
+        ):
+            facts = json.loads(r["facts"]) if r["facts"] else {}
+            if r["site"] == "robots":
+                out["robots"] = facts.get("robots") or {"status": r["http_status"]}
+            elif facts.get("sitemap_urls"):
+                out["sitemap"] = {"url": r["url"], "urls": facts["sitemap_urls"]}
+        return out
+
+    def judge(self, entity_id: str, *, as_of: date, home_url: str, **probes) -> list[dict]:
+        """(Re)compute the entity's crawl findings from its stored pages; replace them atomically."""
+        findings = judge_entity(self.pages_of(entity_id), as_of=as_of, home_url=home_url, **probes)
+        stamp = store.now()
+        rows = [
+            {
+                **f,
+                "quarter": self.quarter,
+                "entity_id": entity_id,
+                "detail": json.dumps(f.get("detail") or {}, ensure_ascii=False, default=str),
+                "observed_at": stamp,
+            }
+            for f in findings
+        ]
+        with store.transaction(self.db):
+            self.db.execute(
+                "delete from findings where quarter = ? and entity_id = ? and source = 'crawl'",
+                [self.quarter, entity_id],
+            )
+            self.db["findings"].insert_all(rows, pk=("quarter", "entity_id", "criterion"))
+        return findings

@@ -1,0 +1,1 @@
+"""Scrapy spiders. `portal` crawls every entity of a quarter in one process."""

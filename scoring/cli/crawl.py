@@ -1,0 +1,73 @@
+"""`egovrank crawl`: the Scrapy stage."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from crawler.errors import InputError
+from crawler.registry import load_registry
+from scoring.cli.common import (
+    db_option,
+    emit,
+    entities_option,
+    only_option,
+    progress,
+    quarter_option,
+)
+
+
+def _as_of(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--as-of {value!r} is not a date: write YYYY-MM-DD") from None
+
+
+@click.command()
+@quarter_option()
+@entities_option
+@only_option
+@db_option
+@click.option(
+    "--as-of", callback=_as_of, metavar="DATE", help="Freshness reference date (default: today)."
+)
+@click.option(
+    "--config", "config_path", type=click.Path(), help="Crawl config (default: config/crawl.yaml)."
+)
+@click.option(
+    "--no-politeness",
+    is_flag=True,
+    help="No delays or AutoThrottle (local demo only; robots.txt still obeyed).",
+)
+@click.option("--max-pages", type=int, help="Page budget per entity portal (overrides config).")
+@click.option(
+    "--ca-file", type=click.Path(exists=True), help="Extra CA bundle for the certificate probe."
+)
+def crawl(
+    quarter, entities_path, only, db_path, as_of, config_path, no_politeness, max_pages, ca_file
+):
+    """Crawl every entity's portal and service portal for a quarter (resumable)."""
+    from crawler.crawl import run_crawl
+
+    registry = load_registry(entities_path)
+    entities = registry.select(quarter, only)
+    result = run_crawl(
+        db_path,
+        quarter,
+        entities,
+        registry_hash=registry.content_hash,
+        as_of=as_of,
+        config_path=config_path,
+        polite=not no_politeness,
+        max_pages=max_pages,
+        ca_file=ca_file,
+        log=progress,
+    )
+    emit(result["entities"], "table")
+    progress(f"crawl {quarter}: {result['status']} ({result['finish_reason']})")
+    if result["status"] != "done":
+        raise SystemExit(1)
