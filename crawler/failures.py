@@ -49,7 +49,7 @@ def classify_failure(failure) -> tuple[str, str]:
             return "robots_disallowed", text
         if "max redirections" in lowered:
             return "too_many_redirects", text
-        if "network safety" in lowered:
+        if "netsafety" in lowered or "network safety" in lowered:
             return "refused_unsafe", text
         return "error", text
     if "maxsize" in lowered or "max size" in lowered or name == "DownloadCancelledError":

@@ -1,21 +1,11 @@
-"""Downloader middlewares: network safety, and robots.txt Crawl-delay (Scrapy ignores it)."""
+"""Downloader middleware for robots.txt Crawl-delay, which Scrapy ignores by itself.
+
+(Network safety lives in crawler.netsafety.NetSafetyMiddleware.)
+"""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
-
-from scrapy.exceptions import IgnoreRequest
-
-from crawler.netsafety import check_url
-
-
-class NetSafetyMiddleware:
-    """Refuses private/loopback destinations, redirect targets included (they pass here again)."""
-
-    def process_request(self, request, spider=None):
-        reason = check_url(request.url, bool(request.meta.get("allow_private")))
-        if reason:
-            raise IgnoreRequest(f"refused by network safety: {reason}")
 
 
 class CrawlDelayMiddleware:
