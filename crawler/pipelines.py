@@ -140,5 +140,9 @@ class CrawlStore:
                 "delete from findings where quarter = ? and entity_id = ? and source = 'crawl'",
                 [self.quarter, entity_id],
             )
-            self.db["findings"].insert_all(rows, pk=("quarter", "entity_id", "criterion"))
+            # ignore=True: a criterion the browser stage has judged since (tech.mobile, a JS
+            # catalogue) keeps the browser's richer evidence.
+            self.db["findings"].insert_all(
+                rows, pk=("quarter", "entity_id", "criterion"), ignore=True
+            )
         return findings

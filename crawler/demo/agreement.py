@@ -45,3 +45,33 @@ def compare(truth: dict, findings: list[dict], *, freshness_tolerance: int = 0) 
         "share": agree / pairs if pairs else 0.0,
         "disagreements": disagreements,
     }
+
+
+def compare_checks(truth: dict, checks: list[dict]) -> dict:
+    """Observed levels against the truth's actual behaviour, and the planted mismatches found.
+
+    A planted mismatch is a service whose declared level differs from its actual one; it is
+    reported when the check observed something other than the declared level.
+    """
+    actual = {s["url"]: s for e in truth["entities"].values() for s in e["services"]}
+    pairs, agree, disagreements, planted, reported = 0, 0, [], 0, 0
+    for c in checks:
+        truth_row = actual.get(c["url"])
+        if truth_row is None or c.get("state") != "done":
+            continue
+        pairs += 1
+        if c["observed"] == truth_row["actual"]:
+            agree += 1
+        else:
+            disagreements.append({"url": c["url"], "expected": truth_row["actual"], **c})
+        if truth_row["declared"] != truth_row["actual"]:
+            planted += 1
+            reported += c["observed"] != c["declared"]
+    return {
+        "pairs": pairs,
+        "agree": agree,
+        "share": agree / pairs if pairs else 0.0,
+        "planted_mismatches": planted,
+        "mismatches_reported": reported,
+        "disagreements": disagreements,
+    }

@@ -9,6 +9,7 @@ import click
 from crawler import __version__
 from crawler.errors import InputError
 from scoring.cli.browser import browser
+from scoring.cli.check import check
 from scoring.cli.crawl import crawl
 from scoring.cli.db import db
 from scoring.cli.demo import demo
@@ -22,7 +23,7 @@ def cli():
     """Quarterly, evidence-backed rankings of government web portals."""
 
 
-for command in (entities, db, browser, demo, crawl, export):
+for command in (entities, db, browser, demo, crawl, export, check):
     cli.add_command(command)
 
 

@@ -69,3 +69,34 @@ def services(quarter, db_path, fmt):
         quarter,
     )
     emit(rows, fmt, SERVICE_COLUMNS)
+
+
+CHECK_COLUMNS = [
+    "entity_id",
+    "url",
+    "declared",
+    "observed",
+    "status",
+    "reached",
+    "identity_provider",
+    "payment",
+    "delivery",
+    "final_url",
+    "screenshot",
+    "state",
+    "attempts",
+]
+
+
+@export.command()
+@quarter_option()
+@db_option
+@format_option("json", "csv", default="json")
+def checks(quarter, db_path, fmt):
+    """One record per checked service: declared and observed level, with the screenshot."""
+    rows = _rows(
+        db_path,
+        f"select {', '.join(CHECK_COLUMNS)} from service_checks where quarter = ? order by entity_id, url",
+        quarter,
+    )
+    emit(rows, fmt, CHECK_COLUMNS)

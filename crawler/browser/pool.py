@@ -1,0 +1,300 @@
+"""The browser stage's lifecycle: one Chromium, a context per host, bounded pages in flight.
+
+Built to hold for tens of thousands of checks: contexts are recycled every N checks (memory is
+released when a context closes), every whole check sits under asyncio.wait_for (page.evaluate
+has no timeout of its own), a timed-out check's context is thrown away, and a browser that
+crashes is relaunched while its in-flight jobs go back to pending.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import async_playwright
+
+from crawler import store
+from crawler.browser import jobs
+from crawler.browser.audit import audit_page, render_catalogue
+from crawler.browser.chromium import launch_options
+from crawler.browser.safety import guard
+from crawler.browser.walk import walk_service
+
+
+class BrowserPool:
+    def __init__(self, playwright, *, recycle_every: int = 100, blocked: list | None = None):
+        self.playwright = playwright
+        self.recycle_every = recycle_every
+        self.browser = None
+        self.contexts: dict[tuple, list] = {}
+        self.blocked = blocked if blocked is not None else []
+        self.launches = 0
+        self._lock = asyncio.Lock()
+
+    async def ensure_browser(self):
+        async with self._lock:
+            if self.browser is None or not self.browser.is_connected():
+                self.contexts.clear()
+                self.browser = await self.playwright.chromium.launch(**launch_options())
+                self.launches += 1
+            return self.browser
+
+    async def context(self, host: str, allow_private: bool, *, width: int = 1280):
+        """The host's context, recycled after `recycle_every` uses."""
+        browser = await self.ensure_browser()
+        key = (host, width)
+        entry = self.contexts.get(key)
+        if entry and entry[1] >= self.recycle_every:
+            await self.drop(key)
+            entry = None
+        if entry is None:
+            ctx = await browser.new_context(
+                ignore_https_errors=True,
+                viewport={"width": width, "height": 900},
+                user_agent=None,
+                locale="vi-VN",
+            )
+            await ctx.route("**/*", guard(allow_private, self.blocked))
+            entry = self.contexts[key] = [ctx, 0]
+        entry[1] += 1
+        return entry[0], key
+
+    async def drop(self, key) -> None:
+        entry = self.contexts.pop(key, None)
+        if entry:
+            with contextlib.suppress(PlaywrightError):
+                await entry[0].close()
+
+    async def close(self):
+        for key in list(self.contexts):
+            await self.drop(key)
+        if self.browser and self.browser.is_connected():
+            await self.browser.close()
+
+
+async def run_checks(
+    db,
+    quarter: str,
+    entities: dict[str, dict],
+    *,
+    sample: int | None = None,
+    concurrency: int = 4,
+    timeout_s: float = 45.0,
+    evidence_root: str = "output/evidence",
+    audits: bool = True,
+    recycle_every: int = 100,
+    log: Callable[[str], None] = print,
+) -> dict:
+    """Render JS catalogues, walk every pending service, audit a few pages per entity."""
+    blocked: list = []
+    stats = {"checks": 0, "timeouts": 0, "crashes": 0, "catalogue_services": 0, "audits": 0}
+    async with async_playwright() as p:
+        pool = BrowserPool(p, recycle_every=recycle_every, blocked=blocked)
+        await pool.ensure_browser()
+        log(f"check {quarter}: Chromium {pool.browser.version}")
+        timeout_ms = int(timeout_s * 1000 * 0.6)
+
+        for eid, e in entities.items():
+            for url in _js_catalogues(db, quarter, eid):
+                ctx, _ = await pool.context(urlsplit(url).netloc, e["allow_private"])
+                found = await render_catalogue(ctx, url, timeout_ms=timeout_ms)
+                _save_rendered(db, quarter, eid, url, found)
+                stats["catalogue_services"] += len(found)
+
+        jobs.plan(db, quarter, list(entities), sample)
+        todo = jobs.pending(db, quarter, list(entities))
+        log(f"check {quarter}: {len(todo)} services to check, {concurrency} in flight")
+        sem = asyncio.Semaphore(concurrency)
+        started = time.monotonic()
+
+        async def one(job):
+            async with sem:
+                e = entities[job["entity_id"]]
+                host = urlsplit(job["url"]).netloc
+                jobs.claim(db, quarter, job["url"])
+                try:
+                    ctx, key = await pool.context(host, e["allow_private"])
+                    service = {"url": job["url"], "entity_id": job["entity_id"]}
+                    result = await asyncio.wait_for(
+                        walk_service(
+                            ctx,
+                            service,
+                            quarter=quarter,
+                            evidence_root=evidence_root,
+                            timeout_ms=timeout_ms,
+                        ),
+                        timeout_s,
+                    )
+                    jobs.finish(db, quarter, job["url"], result)
+                except TimeoutError:
+                    stats["timeouts"] += 1
+                    await pool.drop(key)
+                    jobs.finish(
+                        db,
+                        quarter,
+                        job["url"],
+                        {
+                            "observed": "unknown",
+                            "status": "timeout",
+                            "steps": [],
+                            "final_url": job["url"],
+                        },
+                    )
+                except PlaywrightError as exc:
+                    if pool.browser is None or not pool.browser.is_connected():
+                        stats["crashes"] += 1
+                    jobs.fail(db, quarter, job["url"], str(exc).splitlines()[0])
+                stats["checks"] += 1
+                if stats["checks"] % 25 == 0:
+                    rate = stats["checks"] / (time.monotonic() - started)
+                    log(f"  {stats['checks']}/{len(todo)} checks ({rate:.1f}/s)")
+
+        for _ in range(jobs.MAX_ATTEMPTS):
+            await asyncio.gather(*(one(j) for j in todo))
+            todo = jobs.pending(db, quarter, list(entities))  # retries after a crash
+            if not todo:
+                break
+
+        if audits:
+            for eid, e in entities.items():
+                for url in _audit_urls(db, quarter, eid, e):
+                    ctx, _ = await pool.context(urlsplit(url).netloc, e["allow_private"], width=375)
+                    try:
+                        audit = await asyncio.wait_for(
+                            audit_page(ctx, url, timeout_ms=timeout_ms), timeout_s
+                        )
+                    except TimeoutError:
+                        audit = {"url": url, "status": "timeout"}
+                    _save_audit(db, quarter, eid, audit)
+                    stats["audits"] += 1
+                _audit_findings(db, quarter, eid)
+        stats["browser_launches"] = pool.launches
+        await pool.close()
+    stats["blocked_requests"] = len(blocked)
+    stats["samples"] = jobs.summarise(db, quarter, list(entities))
+    return stats
+
+
+def _js_catalogues(db, quarter, eid) -> list[str]:
+    return [
+        r[0]
+        for r in db.execute(
+            "select evidence_url from findings where quarter = ? and entity_id = ? "
+            "and criterion = 'svc.catalogue' and status = 'needs_browser'",
+            [quarter, eid],
+        ).fetchall()
+        if r[0]
+    ]
+
+
+def _save_rendered(db, quarter, eid, url, services) -> None:
+    stamp = store.now()
+    with store.transaction(db):
+        db["services"].insert_all(
+            [
+                {
+                    "quarter": quarter,
+                    "entity_id": eid,
+                    "catalogue_url": url,
+                    "source": "browser",
+                    "found_at": stamp,
+                    **s,
+                }
+                for s in services
+            ],
+            pk=("quarter", "url"),
+            ignore=True,
+        )
+        if services:
+            db["findings"].update(
+                (quarter, eid, "svc.catalogue"),
+                {
+                    "value": "present",
+                    "status": "ok",
+                    "numeric": len(services),
+                    "source": "browser",
+                    "excerpt": f"{len(services)} services rendered by the browser",
+                },
+            )
+
+
+def _audit_urls(db, quarter, eid, e) -> list[str]:
+    urls = [e["portal_url"]] if e.get("portal_url") else []
+    row = db.execute(
+        "select url from service_checks where quarter = ? and entity_id = ? and state = 'done' "
+        "order by url limit 1",
+        [quarter, eid],
+    ).fetchone()
+    if row:
+        urls.append(row[0])
+    home_ok = db.execute(
+        "select 1 from pages where quarter = ? and entity_id = ? and depth = 0 and site = 'portal' "
+        "and fetch_status = 'ok'",
+        [quarter, eid],
+    ).fetchone()
+    return urls if home_ok else urls[1:]
+
+
+def _save_audit(db, quarter, eid, audit) -> None:
+    with store.transaction(db):
+        db["page_audits"].upsert(
+            {"quarter": quarter, "entity_id": eid, "audited_at": store.now(), **audit},
+            pk=("quarter", "url"),
+        )
+
+
+def _audit_findings(db, quarter, eid) -> None:
+    """tech.accessibility and tech.mobile from the rendered audits (they supersede the crawl's)."""
+    rows = list(
+        db.query(
+            "select * from page_audits where quarter = ? and entity_id = ? and status = 'ok'",
+            [quarter, eid],
+        )
+    )
+    if not rows:
+        return
+    grave = sum(r["violations_critical"] + r["violations_serious"] for r in rows) / len(rows)
+    overflow = max(r["overflow_px"] for r in rows)
+    viewport = all(r["viewport_meta"] for r in rows)
+    stamp = store.now()
+    findings = [
+        {
+            "criterion": "tech.accessibility",
+            "numeric": grave,
+            "value": "pass" if grave == 0 else "partial" if grave <= 5 else "fail",
+            "excerpt": f"{grave:.1f} critical/serious axe violations per page over {len(rows)} pages",
+            "detail": json.dumps(
+                [{"url": r["url"], "axe": json.loads(r["axe"] or "[]")} for r in rows]
+            ),
+        },
+        {
+            "criterion": "tech.mobile",
+            "numeric": float(viewport and overflow == 0),
+            "value": "pass"
+            if viewport and overflow == 0
+            else "partial"
+            if viewport or overflow == 0
+            else "fail",
+            "excerpt": f"viewport meta {'present' if viewport else 'missing'}; overflow {overflow}px at 375px",
+            "detail": json.dumps({"overflow_px": overflow, "viewport_meta": viewport}),
+        },
+    ]
+    with store.transaction(db):
+        for f in findings:
+            db["findings"].upsert(
+                {
+                    "quarter": quarter,
+                    "entity_id": eid,
+                    "status": "ok",
+                    "source": "browser",
+                    "observed_at": stamp,
+                    "evidence_url": rows[0]["url"],
+                    **f,
+                },
+                pk=("quarter", "entity_id", "criterion"),
+            )

@@ -1,0 +1,109 @@
+"""The service walk in a real Chromium: open the procedure page, follow its online entry,
+read what it reaches. Navigation and reading only (see safety.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+
+from playwright.async_api import Error as PlaywrightError
+
+from crawler.browser.classify import find_entry, observed_level
+from crawler.browser.evidence import evidence_path
+
+# Read-only: collects what classification needs from the rendered DOM.
+SNAPSHOT_JS = """() => {
+  const vis = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  const inputs = [...document.querySelectorAll('input, textarea, select')]
+      .filter(e => !['hidden', 'submit', 'button'].includes(e.type));
+  const links = [...document.querySelectorAll('a[href]')].slice(0, 500)
+      .map(a => ({text: (a.innerText || a.textContent || '').trim().slice(0, 120), href: a.href}));
+  const submits = [...document.querySelectorAll('button, input[type=submit]')]
+      .filter(b => b.type === 'submit' || /gửi|nộp|submit/i.test(b.textContent || b.value || ''));
+  const pay = links.filter(l => /thanh-?toan|payment|pay/i.test(l.href) || /thanh toán/i.test(l.text));
+  return {
+    title: document.title, url: location.href,
+    text: (document.body ? document.body.innerText : '').slice(0, 20000),
+    links, inputs: inputs.filter(e => e.type !== 'file' && e.type !== 'password').length,
+    file_inputs: inputs.filter(e => e.type === 'file').length,
+    password_inputs: inputs.filter(e => e.type === 'password').length,
+    submit_controls: submits.filter(vis).length,
+    payment_links: pay.map(l => l.href),
+  };
+}"""
+
+
+async def snapshot(page, url: str, *, timeout_ms: int, settle_ms: int = 2500) -> dict:
+    """Open url and read it; waits a little for script-built forms to appear."""
+    try:
+        response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+    except PlaywrightError as exc:
+        return {"url": url, "error": str(exc).splitlines()[0][:300]}
+    # No form (yet) is an answer too: a login page, an info page, or a form that never renders.
+    with contextlib.suppress(PlaywrightError):
+        await page.wait_for_selector("input, textarea, select", timeout=settle_ms)
+    shot = await page.evaluate(SNAPSHOT_JS)
+    shot["status"] = response.status if response else None
+    return shot
+
+
+async def walk_service(
+    context, service: dict, *, quarter: str, evidence_root, timeout_ms: int
+) -> dict:
+    """Check one service; returns the columns of a service_checks row."""
+    page = await context.new_page()
+    steps, shots = [], []
+    started = time.monotonic()
+    try:
+        detail = await snapshot(page, service["url"], timeout_ms=timeout_ms)
+        steps.append(_step("service_page", detail))
+        shots.append(await _screenshot(page, evidence_root, quarter, service, "1-service"))
+        entry = None if detail.get("error") else find_entry(detail.get("links", []))
+        target = None
+        if entry:
+            target = await snapshot(page, entry["href"], timeout_ms=timeout_ms)
+            steps.append(_step("entry", target, entry_text=entry["text"]))
+            shots.append(await _screenshot(page, evidence_root, quarter, service, "2-entry"))
+        verdict = observed_level(detail, entry, target)
+    finally:
+        await page.close()
+    return {
+        "observed": verdict["observed"],
+        "status": verdict["status"],
+        "reached": verdict.get("reached"),
+        "identity_provider": verdict.get("identity_provider"),
+        "has_form": int(bool(verdict.get("has_form"))),
+        "has_upload": int(bool(verdict.get("has_upload"))),
+        "has_submit": int(bool(verdict.get("has_submit"))),
+        "payment": int(bool(verdict.get("payment"))),
+        "delivery": ", ".join(verdict.get("delivery", [])) or None,
+        "final_url": (target or detail).get("url"),
+        "entry_text": entry["text"] if entry else None,
+        "steps": steps,
+        "screenshot": next((s for s in reversed(shots) if s), None),
+        "elapsed_s": round(time.monotonic() - started, 2),
+    }
+
+
+def _step(name: str, shot: dict, **extra) -> dict:
+    return {
+        "step": name,
+        "url": shot.get("url"),
+        "status": shot.get("status"),
+        "title": shot.get("title"),
+        "error": shot.get("error"),
+        "inputs": shot.get("inputs"),
+        "file_inputs": shot.get("file_inputs"),
+        "password_inputs": shot.get("password_inputs"),
+        "submit_controls": shot.get("submit_controls"),
+        **extra,
+    }
+
+
+async def _screenshot(page, root, quarter: str, service: dict, step: str) -> str | None:
+    path = evidence_path(root, quarter, service["entity_id"], service["url"], step)
+    try:
+        await page.screenshot(path=str(path), timeout=5000)
+    except PlaywrightError:
+        return None
+    return str(path)
