@@ -15,6 +15,7 @@ from scoring.cli.db import db
 from scoring.cli.demo import demo
 from scoring.cli.entities import entities
 from scoring.cli.export import export
+from scoring.cli.report import report
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,7 +24,7 @@ def cli():
     """Quarterly, evidence-backed rankings of government web portals."""
 
 
-for command in (entities, db, browser, demo, crawl, export, check):
+for command in (entities, db, browser, demo, crawl, export, check, report):
     cli.add_command(command)
 
 

@@ -40,3 +40,11 @@ def info(db_path):
     runs = list(database.query("select * from runs order by id desc limit 5"))
     for r in runs:
         click.echo(f"  run {r['id']}: {r['quarter']} {r['stage']} {r['status']} {r['started_at']}")
+
+
+@db.command()
+def dictionary():
+    """Print the data dictionary (markdown): every table and column."""
+    from scoring.dictionary import markdown
+
+    click.echo(markdown())

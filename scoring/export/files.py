@@ -1,0 +1,78 @@
+"""Files the report team opens directly: rankings.xlsx, CSV with a BOM, JSON."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from scoring.dictionary import rows as dictionary_rows
+from scoring.export.tables import GROUPS
+
+NUMBER_FORMATS = {
+    "index": "0.000",
+    "uncertainty": "0.000",
+    "coverage": "0%",
+    "score": "0.000",
+    "weight": "0.000",
+}
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def write_csv(path: Path, rows: list[dict]) -> None:
+    """UTF-8 with a BOM, so Excel shows Vietnamese diacritics."""
+    columns = list(rows[0]) if rows else []
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def write_json(path: Path, rows: list[dict]) -> None:
+    path.write_text(
+        json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
+    )
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[dict]]) -> None:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title[:31])
+        columns = list(rows[0]) if rows else ["(no rows)"]
+        ws.append(columns)
+        for cell in ws[1]:
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = PatternFill("solid", fgColor="1F4E79")
+        for row in rows:
+            ws.append([_cell_value(row.get(c)) for c in columns])
+        for i, col in enumerate(columns, start=1):
+            letter = get_column_letter(i)
+            fmt = next((f for key, f in NUMBER_FORMATS.items() if key in col), None)
+            for cell in ws[letter][1:]:
+                if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+                    cell.data_type = "s"  # crawled text is never a formula
+                if fmt and isinstance(cell.value, int | float):
+                    cell.number_format = fmt
+            width = max([len(str(col))] + [len(str(r.get(col) or "")) for r in rows[:200]])
+            ws.column_dimensions[letter].width = min(60, max(8, width + 2))
+        ws.freeze_panes = "A2"
+    wb.save(path)
+
+
+def _cell_value(v):
+    if isinstance(v, dict | list):
+        return json.dumps(v, ensure_ascii=False)
+    return v
+
+
+def workbook_sheets(rankings, criteria, checks) -> dict[str, list[dict]]:
+    sheets = {GROUPS[g]: [r for r in rankings if r["group"] == g] for g in GROUPS}
+    sheets["Criterion scores"] = criteria
+    sheets["Services checked"] = checks
+    sheets["Data dictionary"] = dictionary_rows()
+    return sheets
