@@ -16,6 +16,7 @@ from scoring.cli.demo import demo
 from scoring.cli.entities import entities
 from scoring.cli.export import export
 from scoring.cli.report import report
+from scoring.cli.run import run
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,7 +25,7 @@ def cli():
     """Quarterly, evidence-backed rankings of government web portals."""
 
 
-for command in (entities, db, browser, demo, crawl, export, check, report):
+for command in (entities, db, browser, demo, crawl, export, check, report, run):
     cli.add_command(command)
 
 

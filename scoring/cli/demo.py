@@ -13,11 +13,37 @@ from scoring.cli.common import progress
 
 
 @click.group(invoke_without_command=True)
+@click.option(
+    "--root",
+    default="output/demo",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where the demo's sites, database, evidence and reports go.",
+)
+@click.option("--entities", "n_entities", type=int, default=12, show_default=True)
+@click.option("--pages", "n_pages", type=int, default=60, show_default=True)
 @click.pass_context
-def demo(ctx):
-    """The demo web: realistic local government portals with known ground truth."""
-    if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+def demo(ctx, root, n_entities, n_pages):
+    """The demo web; alone, runs two whole quarters on it and writes the report.
+
+    Builds the demo for 2026Q3 and 2026Q4, serves each in the background, runs crawl, check,
+    score and report, stops the server, and prints where to look.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    import json
+
+    from scoring.pipeline import run_demo
+
+    result = run_demo(root, entities=n_entities, pages=n_pages, echo=progress)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    if not result["ok"]:
+        raise SystemExit(1)
+    last = [k for k in result if k.startswith("20")][-1]
+    progress(
+        f"demo done in {result['seconds']} s. Open {result[last]['report']} "
+        f"(audit pages beside it); database {root}/egovrank.db (`egovrank review --db {root}/egovrank.db`)."
+    )
 
 
 @demo.command()
