@@ -60,7 +60,7 @@ def scrapy_settings(cfg: dict, *, polite: bool = True) -> dict:
         "TELEMETRY_ENABLED": False,
         "LOG_LEVEL": "WARNING",
         "DOWNLOADER_MIDDLEWARES": {
-            "crawler.netsafety.NetSafetyMiddleware": 50,
+            "crawler.middlewares.EntityNetSafetyMiddleware": 50,
             "crawler.middlewares.CrawlDelayMiddleware": 550,
         },
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",

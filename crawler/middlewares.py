@@ -1,11 +1,30 @@
-"""Downloader middleware for robots.txt Crawl-delay, which Scrapy ignores by itself.
-
-(Network safety lives in crawler.netsafety.NetSafetyMiddleware.)
-"""
+"""Downloader middlewares: robots.txt Crawl-delay (Scrapy ignores it), and network safety
+that knows which hosts the registry allows on private addresses."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
+
+from crawler.netsafety import NetSafetyMiddleware
+
+
+class EntityNetSafetyMiddleware(NetSafetyMiddleware):
+    """Network safety where permission belongs to the host, not only to one request.
+
+    Scrapy's own robots.txt requests carry no meta of ours; without this they would be refused
+    on the demo's loopback hosts, and a robots.txt that cannot be fetched means "allow all".
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        mw = super().from_crawler(crawler)
+        mw.private_hosts = getattr(crawler, "private_hosts", set())
+        return mw
+
+    def process_request(self, request, spider=None):
+        if urlsplit(request.url).netloc in self.private_hosts:
+            request.meta["allow_private"] = True
+        return super().process_request(request, spider)
 
 
 class CrawlDelayMiddleware:

@@ -66,6 +66,19 @@ class PortalSpider(scrapy.Spider):
         self.started = time.monotonic()
 
     # -- start and resume ---------------------------------------------------------------------
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # Hosts of entities the registry allows on private addresses (the demo's loopback portals).
+        crawler.private_hosts = set(
+            urlsplit(e[key]).netloc
+            for e in spider.entities.values()
+            if e.get("allow_private")
+            for key in ("portal_url", "dvc_url")
+            if e.get(key)
+        )
+        return spider
+
     async def start(self):
         self._ticker = task.LoopingCall(self._report)
         self._ticker.start(5.0, now=False)
