@@ -131,7 +131,10 @@ def _files(path: Path) -> list[Path]:
 
 
 def _load_file(path: Path) -> list[tuple[Entity, int]]:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 (byte {exc.start}); save the file as UTF-8") from None
     try:
         doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -140,6 +143,8 @@ def _load_file(path: Path) -> list[tuple[Entity, int]]:
         raise InputError(
             f"{where}: not valid YAML ({getattr(exc, 'problem', exc)}); fix the syntax"
         ) from None
+    except ValueError as exc:  # yaml's timestamp constructor: a date like 2025-13-01
+        raise InputError(f"{path}: invalid value ({exc}); dates are YYYY-MM-DD") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("entities"), list):
         raise InputError(f"{path}:1: expected a mapping with a list under `entities:`")
     out = []
