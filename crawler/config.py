@@ -39,7 +39,7 @@ def scrapy_settings(cfg: dict, *, polite: bool = True) -> dict:
         "BOT_NAME": "egovrank",
         "USER_AGENT": user_agent(cfg),
         "ROBOTSTXT_OBEY": True,
-        "ROBOTSTXT_PARSER": "scrapy.robotstxt.ProtegoRobotParser",
+        "ROBOTSTXT_PARSER": "crawler.detect.robots.CleanProtegoRobotParser",
         "CONCURRENT_REQUESTS": pol["concurrent_total"],
         "CONCURRENT_REQUESTS_PER_DOMAIN": pol["concurrent_per_host"],
         "DOWNLOAD_DELAY": pol["delay_s"],

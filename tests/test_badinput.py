@@ -167,22 +167,7 @@ BAD_REGISTRIES = {
 }
 
 
-KNOWN_REGISTRY_BUGS = {
-    "bad_date": "crawler/registry.py _load_file: yaml's timestamp constructor raises ValueError "
-    "(month must be in 1..12) outside the yaml.YAMLError handler -> traceback; catch ValueError "
-    "there and raise InputError naming file:line",
-}
-
-
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=False, reason=KNOWN_REGISTRY_BUGS[c]))
-        if c in KNOWN_REGISTRY_BUGS
-        else c
-        for c in sorted(BAD_REGISTRIES)
-    ],
-)
+@pytest.mark.parametrize("case", sorted(BAD_REGISTRIES))
 def test_malformed_registry_validate(tmp_path, case):
     path = tmp_path / f"{case}.yaml"
     path.write_text(BAD_REGISTRIES[case], encoding="utf-8")
@@ -191,11 +176,6 @@ def test_malformed_registry_validate(tmp_path, case):
     assert proc.returncode == 2, line
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="crawler/registry.py _load_file reads with read_text(encoding='utf-8') and lets "
-    "UnicodeDecodeError escape as a traceback; catch it and raise InputError",
-)
 def test_registry_not_utf8(tmp_path):
     path = tmp_path / "latin1.yaml"
     path.write_bytes(GOOD_REGISTRY.encode("utf-8").replace("Bộ A".encode(), b"B\xf4 A"))

@@ -150,7 +150,7 @@ def test_cli_build_and_group_help(tmp_path):
     from scoring.cli import cli
 
     runner = CliRunner()
-    res = runner.invoke(cli, ["demo"])
+    res = runner.invoke(cli, ["demo", "--help"])
     assert res.exit_code == 0 and "build" in res.output and "serve" in res.output
     res = runner.invoke(
         cli, ["demo", "build", str(tmp_path), "--entities", "5", "--pages", "30", "--services", "2"]

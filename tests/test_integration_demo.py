@@ -182,6 +182,8 @@ def test_kill_9_and_resume_loses_and_duplicates_nothing(demo_site, crawled, fast
 def checked(demo_site, crawled, tmp_path_factory):
     db, conn = crawled
     evidence = tmp_path_factory.mktemp("evidence")
+    # Other tests share this demo and post to it on purpose; only this stage's lines count.
+    before = demo_site.submissions_path.read_text().count("\n")
     cli(
         "check",
         "--quarter",
@@ -193,11 +195,12 @@ def checked(demo_site, crawled, tmp_path_factory):
         "--timeout",
         "30",
     )
-    return db, conn, evidence
+    after = demo_site.submissions_path.read_text().splitlines()[before:]
+    return db, conn, evidence, after
 
 
 def test_checks_agree_with_truth_and_report_every_planted_mismatch(demo_site, checked):
-    _, conn, _ = checked
+    _, conn, _, _ = checked
     checks = [dict(r) for r in conn.execute("select * from service_checks")]
     result = compare_checks(demo_site.truth, checks)
     for d in result["disagreements"]:
@@ -208,12 +211,13 @@ def test_checks_agree_with_truth_and_report_every_planted_mismatch(demo_site, ch
     assert result["mismatches_reported"] == result["planted_mismatches"]
 
 
-def test_no_submission_ever_reaches_the_demo(demo_site, checked):
-    assert demo_site.submissions_path.read_text() == ""
+def test_no_submission_ever_reaches_the_demo(checked):
+    *_, submissions_during_check = checked
+    assert submissions_during_check == []
 
 
 def test_js_catalogues_join_the_catalogue_and_screenshots_exist(demo_site, checked):
-    _, conn, evidence = checked
+    _, conn, evidence, _ = checked
     js = [
         eid
         for eid, e in demo_site.truth["entities"].items()

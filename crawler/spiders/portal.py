@@ -14,9 +14,9 @@ from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from protego import Protego
 from twisted.internet import task
 
+from crawler.detect import robots
 from crawler.detect.page import analyze_page
 from crawler.detect.priority import canonical, is_asset, is_trap, link_priority
 from crawler.detect.services import parse_catalogue_json
@@ -312,7 +312,7 @@ class PortalSpider(scrapy.Spider):
         if response.status >= 400:
             return {"robots": {"status": response.status}}
         text = response.text if isinstance(response, scrapy.http.TextResponse) else ""
-        rp = Protego.parse(text)
+        rp = robots.parse(text)
         ua = self.settings.get("USER_AGENT")
         delay = rp.crawl_delay(ua)
         if delay:
