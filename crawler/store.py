@@ -288,8 +288,20 @@ def _m002_page_headers(db: sqlite_utils.Database) -> None:
     db["pages"].add_column("headers", str)
 
 
+def _m003_score_detail(db: sqlite_utils.Database) -> None:
+    """Sampling margin and source of each criterion score; the rank interval behind significance."""
+    db["criterion_scores"].add_column("margin", float)
+    db["criterion_scores"].add_column("source", str)
+    db["rankings"].add_column("rank_best", int)
+    db["rankings"].add_column("rank_worst", int)
+
+
 # Append new migrations; never edit one that has shipped.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_core, _m002_page_headers]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _m001_core,
+    _m002_page_headers,
+    _m003_score_detail,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

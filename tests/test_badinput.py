@@ -278,6 +278,12 @@ BAD_MODELS = {
     "not_mapping": "- a\n- b\n",
     "empty": "",
     "weights_not_numbers": "version: 2026.1\npillars:\n  info:\n    weight: heavy\n",
+    "unknown_criterion": "version: x\npillars: {info: {weight: 1}}\ncriteria:\n"
+    "  info.abuot: {weight: 1, method: binary, pass: [present]}\n",
+    "weights_do_not_sum": "version: x\npillars: {info: {weight: 0.5}}\ncriteria:\n"
+    "  info.about: {weight: 1, method: binary, pass: [present]}\n",
+    "missing_parameter": "version: x\npillars: {info: {weight: 1}}\ncriteria:\n"
+    "  info.about: {weight: 1, method: graded}\n",
 }
 
 
@@ -293,56 +299,36 @@ def test_malformed_model(stocked, tmp_path, case):
     assert fingerprint(db_path) == before
 
 
-@needs("override", "add")
 def test_override_unknown_criterion(stocked):
     db_path, _ = stocked
     before = fingerprint(db_path)
     proc = run_cli(
-        "override",
-        "add",
-        "--quarter",
-        QUARTER,
-        "--db",
-        db_path,
-        "--entity",
-        "bo-a",
-        "--criterion",
-        "info.khong_ton_tai",
-        "--value",
-        "present",
-        "--reason",
-        "test",
-    )
+        "override", "set", "bo-a", "info.khong_ton_tai", "present",
+        "--quarter", QUARTER, "--db", db_path, "--reason", "test", "--by", "tester",
+    )  # fmt: skip
     assert_one_line_error(proc, "info.khong_ton_tai")
     assert fingerprint(db_path) == before
 
 
+HEADER = "entity_id,indicator,value,source_document\n"
 BAD_CSVS = {
     "wrong_columns": "entity,what,amount\nbo-a,x,1\n",
-    "out_of_range": "entity_id,indicator,value,source_document\nbo-a,dvc.online_share,1.7,VB 1\n",
-    "negative": "entity_id,indicator,value,source_document\nbo-a,dvc.online_share,-0.2,VB 1\n",
-    "not_a_number": "entity_id,indicator,value,source_document\nbo-a,dvc.online_share,many,VB 1\n",
-    "unknown_entity": "entity_id,indicator,value,source_document\nkhong-co,dvc.online_share,0.5,VB\n",
+    "out_of_range": HEADER + "bo-a,reported.policy,1.7,VB 1\n",
+    "negative": HEADER + "bo-a,reported.policy,-0.2,VB 1\n",
+    "not_a_number": HEADER + "bo-a,reported.policy,many,VB 1\n",
+    "unknown_entity": HEADER + "khong-co,reported.policy,0.5,VB\n",
+    "unknown_indicator": HEADER + "bo-a,dvc.online_share,0.5,VB\n",
+    "good_line_then_bad": HEADER + "bo-a,reported.policy,0.5,VB\nbo-a,reported.policy,0.6,VB\n",
     "empty": "",
 }
 
 
-def _reported_command() -> tuple[str, ...] | None:
-    for path in (("reported", "import"), ("import", "reported"), ("import-reported",)):
-        if has_command(*path):
-            return path
-    return None
-
-
-@pytest.mark.skipif(
-    _reported_command() is None, reason="the reported-import command is not built yet"
-)
 @pytest.mark.parametrize("case", sorted(BAD_CSVS))
 def test_reported_csv_rejected(stocked, tmp_path, case):
     db_path, _ = stocked
     csv_path = tmp_path / f"{case}.csv"
     csv_path.write_text(BAD_CSVS[case], encoding="utf-8")
     before = fingerprint(db_path)
-    proc = run_cli(*_reported_command(), "--quarter", QUARTER, "--db", db_path, csv_path)
+    proc = run_cli("import", "reported", "--quarter", QUARTER, "--db", db_path, csv_path)
     assert_one_line_error(proc, csv_path.name)
     assert fingerprint(db_path) == before

@@ -15,8 +15,11 @@ from scoring.cli.db import db
 from scoring.cli.demo import demo
 from scoring.cli.entities import entities
 from scoring.cli.export import export
+from scoring.cli.imports import import_group
+from scoring.cli.override import override
 from scoring.cli.report import report
 from scoring.cli.run import run
+from scoring.cli.score import rankings, score
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,7 +28,11 @@ def cli():
     """Quarterly, evidence-backed rankings of government web portals."""
 
 
-for command in (entities, db, browser, demo, crawl, export, check, report, run):
+COMMANDS = (
+    entities, db, browser, demo, crawl, check, score, rankings, override, import_group,
+    report, export, run,
+)  # fmt: skip
+for command in COMMANDS:
     cli.add_command(command)
 
 

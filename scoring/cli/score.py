@@ -1,0 +1,88 @@
+"""`egovrank score` and `egovrank rankings`: the index per entity and the ranking per group."""
+
+from __future__ import annotations
+
+import click
+
+from crawler import store
+from scoring.cli.common import (
+    db_option,
+    emit,
+    entities_option,
+    format_option,
+    progress,
+    quarter_option,
+)
+
+model_option = click.option(
+    "--model",
+    "model_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Scoring model (default: config/criteria.yaml).",
+)
+
+
+@click.command()
+@quarter_option()
+@model_option
+@entities_option
+@db_option
+def score(quarter, model_path, entities_path, db_path):
+    """Score and rank a quarter from stored observations (re-scoring replaces that model's rows)."""
+    from scoring.model import load_model
+    from scoring.stage import score_quarter
+
+    model = load_model(model_path)
+    db = store.connect(db_path, create=False)
+    if entities_path:
+        from crawler.registry import load_registry
+
+        registry = load_registry(entities_path)
+        store.sync_quarter_entities(db, quarter, registry.select(quarter), registry.content_hash)
+    run_id = store.start_run(
+        db, quarter, "score", model_version=model.version, args={"model": model.path}
+    )
+    try:
+        summary = score_quarter(db, model, quarter)
+    except BaseException as exc:
+        store.finish_run(db, run_id, "failed", error=str(exc)[:500])
+        raise
+    store.finish_run(db, run_id, "done", summary)
+    progress(
+        f"score {quarter}: {summary['entities']} entities, {summary['ranked']} ranked under model "
+        f"{model.version} ({model.hash}), {summary['overrides_used']} overrides applied"
+    )
+
+
+@click.command()
+@quarter_option()
+@click.option("--group", type=click.Choice(["ministry", "gov_agency", "province"]), default=None)
+@click.option("--model-version", default=None, help="Default: the newest version scored.")
+@db_option
+@format_option("table", "json", "csv")
+def rankings(quarter, group, model_version, db_path, fmt):
+    """Print the ranking of each group (rank, index, movement and whether it is significant)."""
+    db = store.connect(db_path, create=False)
+    q = str(quarter)
+    if model_version is None:
+        row = db.execute(
+            "select model_version from rankings where quarter = ? order by scored_at desc limit 1",
+            [q],
+        ).fetchone()
+        if row is None:
+            raise click.ClickException(
+                f"nothing scored for {q}; run `egovrank score --quarter {q}`"
+            )
+        model_version = row[0]
+    rows = db.query(
+        "select r.entity_group as 'group', r.rank, e.name_vi as entity, r.entity_id, "
+        "round(r.index_value, 3) as 'index', r.prev_rank, r.movement, r.significant, "
+        "round(r.uncertainty, 3) as uncertainty, round(r.coverage, 2) as coverage, "
+        "r.overrides_used as overrides from rankings r "
+        "join quarter_entities e on e.quarter = r.quarter and e.entity_id = r.entity_id "
+        "where r.quarter = ? and r.model_version = ? and (? is null or r.entity_group = ?) "
+        "order by r.entity_group, r.rank is null, r.rank, e.name_vi",
+        [q, model_version, group, group],
+    )
+    emit(rows, fmt)

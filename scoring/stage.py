@@ -1,0 +1,118 @@
+"""The score stage: read a quarter's observations, score and rank them, write it all at once.
+
+Re-running replaces the quarter's rows for that model version in one transaction, so a past
+quarter can be re-scored under a new model from what is stored, and a kill leaves either the old
+scores or the new ones, never a mix.
+"""
+
+from __future__ import annotations
+
+from crawler import store
+from crawler.errors import InputError
+from crawler.quarters import Quarter
+from scoring import observe, rank
+from scoring.model import Model
+from scoring.score import EntityScore, score_all
+
+
+def quarter_entities(db, quarter: str) -> dict[str, str]:
+    rows = db.query(
+        "select entity_id, entity_group from quarter_entities where quarter = ? order by 1",
+        [quarter],
+    )
+    entities = {r["entity_id"]: r["entity_group"] for r in rows}
+    if not entities:
+        raise InputError(
+            f"no entities recorded for {quarter}; run `egovrank crawl --quarter {quarter}` first "
+            "or pass --entities"
+        )
+    return entities
+
+
+def previous_scores(db, quarter: Quarter, model: Model) -> dict[tuple[str, str], tuple[str, float]]:
+    """Last quarter's criterion scores, this model version first, for the `carry` policy."""
+    prev = str(quarter.previous())
+    rows = db.query(
+        "select entity_id, criterion, score, model_version = ? as same from criterion_scores "
+        "where quarter = ? and score is not null order by same",
+        [model.version, prev],
+    )
+    return {(r["entity_id"], r["criterion"]): (prev, r["score"]) for r in rows}
+
+
+def previous_ranks(db, quarter: Quarter, model: Model) -> dict[str, int]:
+    """Last quarter's ranks under this model version, else under the newest one scored."""
+    prev = str(quarter.previous())
+    rows = db.query(
+        "select entity_id, rank, model_version = ? as same, scored_at from rankings "
+        "where quarter = ? order by same, scored_at",
+        [model.version, prev],
+    )
+    return {r["entity_id"]: r["rank"] for r in rows}
+
+
+def ranking_rows(model: Model, scores: list[EntityScore], prev_ranks: dict[str, int]) -> list[dict]:
+    rows = []
+    groups: dict[str, list[EntityScore]] = {}
+    for s in scores:
+        groups.setdefault(s.group, []).append(s)
+    for group, members in sorted(groups.items()):
+        indexes = {s.entity_id: s.index for s in members}
+        uncertainty = {s.entity_id: s.uncertainty for s in members}
+        ranks = rank.competition_ranks(indexes, model.rank_decimals)
+        for s in members:
+            interval = rank.rank_interval(s.entity_id, indexes, uncertainty)
+            prev = prev_ranks.get(s.entity_id)
+            sig = rank.significant(prev, interval)
+            rows.append(
+                {
+                    "entity_id": s.entity_id,
+                    "entity_group": group,
+                    "index_value": s.index,
+                    "rank": ranks[s.entity_id],
+                    "prev_rank": prev,
+                    "movement": rank.movement(ranks[s.entity_id], prev),
+                    "significant": None if sig is None else int(sig),
+                    "uncertainty": s.uncertainty,
+                    "coverage": s.coverage,
+                    "overrides_used": s.overrides_used,
+                    "rank_best": interval[0] if interval else None,
+                    "rank_worst": interval[1] if interval else None,
+                }
+            )
+    return rows
+
+
+def score_quarter(db, model: Model, quarter: Quarter) -> dict:
+    """Score and rank every entity of the quarter; return a summary for the operator."""
+    q = str(quarter)
+    entities = quarter_entities(db, q)
+    observations = observe.load(db, q, list(entities), list(model.criteria))
+    scores = score_all(model, entities, observations, previous_scores(db, quarter, model))
+    rankings = ranking_rows(model, scores, previous_ranks(db, quarter, model))
+    key = {"quarter": q, "model_version": model.version}
+    stamp = store.now()
+    with store.transaction(db):
+        for table in ("criterion_scores", "pillar_scores", "rankings"):
+            db.execute(
+                f"delete from {table} where quarter = ? and model_version = ?", [q, model.version]
+            )
+        db["criterion_scores"].insert_all(
+            {**key, "entity_id": s.entity_id, "model_hash": model.hash, **row}
+            for s in scores
+            for row in s.criteria
+        )
+        db["pillar_scores"].insert_all(
+            {**key, "entity_id": s.entity_id, **row} for s in scores for row in s.pillars
+        )
+        db["rankings"].insert_all(
+            {**key, "model_hash": model.hash, "scored_at": stamp, **row} for row in rankings
+        )
+    return {
+        "quarter": q,
+        "model_version": model.version,
+        "model_hash": model.hash,
+        "entities": len(scores),
+        "ranked": sum(r["rank"] is not None for r in rankings),
+        "overrides_used": sum(s.overrides_used for s in scores),
+    }
