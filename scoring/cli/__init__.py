@@ -18,6 +18,7 @@ from scoring.cli.export import export
 from scoring.cli.imports import import_group
 from scoring.cli.override import override
 from scoring.cli.report import report
+from scoring.cli.review import review
 from scoring.cli.run import run
 from scoring.cli.score import rankings, score
 
@@ -30,7 +31,7 @@ def cli():
 
 COMMANDS = (
     entities, db, browser, demo, crawl, check, score, rankings, override, import_group,
-    report, export, run,
+    report, export, review, run,
 )  # fmt: skip
 for command in COMMANDS:
     cli.add_command(command)
