@@ -115,7 +115,7 @@ def run_demo(
     echo: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
 ) -> dict:
     """Build, serve and assess the demo for two quarters; report; say where to look."""
-    from crawler.demo.agreement import compare, compare_checks
+    from crawler.demo.agreement import compare, compare_checks, compare_ranking
     from crawler.demo.testing import free_port, running_demo
 
     root = Path(root)
@@ -146,6 +146,16 @@ def run_demo(
             str(free_port()),
         ]
         subprocess.run(build, check=True)
+        reported = [
+            sys.executable,
+            "-m",
+            "scoring",
+            "import",
+            "reported",
+            str(site / "reported.csv"),
+        ]
+        reported += ["--quarter", text, "--db", db_path, "--entities", str(site / "entities.yaml")]
+        subprocess.run(reported, check=True)
         with running_demo(site):
             summary = run_quarter(
                 quarter,
@@ -173,6 +183,7 @@ def run_demo(
         truth = json.loads((site / "truth.json").read_text(encoding="utf-8"))
         found = list(db.query("select * from findings where quarter = ?", [text]))
         checks = list(db.query("select * from service_checks where quarter = ?", [text]))
+        ranked = list(db.query("select * from rankings where quarter = ?", [text]))
         crawl_agree, check_agree = compare(truth, found), compare_checks(truth, checks)
         results[text] = {
             "pages": db.execute("select count(*) from pages where quarter = ?", [text]).fetchone()[
@@ -182,6 +193,7 @@ def run_demo(
             "crawl_agreement": f"{crawl_agree['agree']}/{crawl_agree['pairs']}",
             "check_agreement": f"{check_agree['agree']}/{check_agree['pairs']}",
             "mismatches_reported": f"{check_agree['mismatches_reported']}/{check_agree['planted_mismatches']}",
+            "rank_vs_quality_spearman": compare_ranking(truth, ranked),
             "submissions": sum(1 for _ in (site / "submissions.jsonl").open()),
             "report": str(root / "report" / text / "report.html"),
         }

@@ -75,3 +75,40 @@ def compare_checks(truth: dict, checks: list[dict]) -> dict:
         "mismatches_reported": reported,
         "disagreements": disagreements,
     }
+
+
+def spearman(a: list[float], b: list[float]) -> float | None:
+    """Rank correlation (average ranks for ties); None when fewer than 3 pairs."""
+    if len(a) < 3:
+        return None
+
+    def ranks(xs):
+        order = sorted(range(len(xs)), key=lambda i: xs[i])
+        out = [0.0] * len(xs)
+        i = 0
+        while i < len(order):
+            j = i
+            while j + 1 < len(order) and xs[order[j + 1]] == xs[order[i]]:
+                j += 1
+            for k in range(i, j + 1):
+                out[order[k]] = (i + j) / 2
+            i = j + 1
+        return out
+
+    ra, rb = ranks(a), ranks(b)
+    ma, mb = sum(ra) / len(ra), sum(rb) / len(rb)
+    cov = sum((x - ma) * (y - mb) for x, y in zip(ra, rb, strict=True))
+    var = (sum((x - ma) ** 2 for x in ra) * sum((y - mb) ** 2 for y in rb)) ** 0.5
+    return round(cov / var, 3) if var else None
+
+
+def compare_ranking(truth: dict, rankings: list[dict]) -> dict:
+    """Per group, how well the index orders the reachable entities by their latent quality."""
+    groups: dict[str, tuple[list, list]] = {}
+    for r in rankings:
+        e = truth["entities"].get(r["entity_id"])
+        if e and e.get("reachable", True) and r["index_value"] is not None:
+            idx, quality = groups.setdefault(r["entity_group"], ([], []))
+            idx.append(r["index_value"])
+            quality.append(e["quality"])
+    return {g: spearman(idx, q) for g, (idx, q) in sorted(groups.items())}

@@ -227,6 +227,24 @@ def registry_of(site: dict) -> dict:
     }
 
 
+REPORTED = ("reported.infrastructure", "reported.internal_it", "reported.policy",
+            "reported.human_resources")  # fmt: skip
+
+
+def reported_of(site: dict) -> str:
+    """The agencies' own reports as an evaluator would type them in: near each entity's latent
+    quality, and one indicator left out by every fifth entity (it did not report it)."""
+    lines = ["entity_id,indicator,value,source_document"]
+    for e in site["entities"]:
+        for i, indicator in enumerate(REPORTED):
+            if e["index"] % 5 == 4 and i == len(REPORTED) - 1:
+                continue
+            noise = (model.u(site["seed"], e["id"], indicator) - 0.5) * 0.3
+            value = round(min(1.0, max(0.0, e["quality"] + noise)), 2)
+            lines.append(f"{e['id']},{indicator},{value},Báo cáo ứng dụng CNTT {site['quarter']}")
+    return "\n".join(lines) + "\n"
+
+
 def build_demo(out: Path | str, **options) -> dict:
     """Write the demo into `out`; returns the truth. Same options, same bytes."""
     opts = {**DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
@@ -261,5 +279,6 @@ def build_demo(out: Path | str, **options) -> dict:
         if e["tls"] != "none":
             pem = certs.make_cert(key, e["host"], e["tls"], 1000 + e["index"])
             (out / "certs" / f"{e['id']}.pem").write_bytes(pem)
+    (out / "reported.csv").write_text(reported_of(site), "utf-8")
     (out / "submissions.jsonl").write_text("", "utf-8")
     return truth

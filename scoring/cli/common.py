@@ -97,3 +97,12 @@ def progress(message: str) -> None:
     """Progress goes to stderr so stdout stays machine-readable."""
     click.echo(message, err=True)
     sys.stderr.flush()
+
+
+def sync_entities(db, quarter, entities_path) -> None:
+    """Record the quarter's entities from a registry, for stages that may run before the crawl."""
+    from crawler import store
+    from crawler.registry import load_registry
+
+    registry = load_registry(entities_path)
+    store.sync_quarter_entities(db, quarter, registry.select(quarter), registry.content_hash)

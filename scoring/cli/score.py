@@ -12,6 +12,7 @@ from scoring.cli.common import (
     format_option,
     progress,
     quarter_option,
+    sync_entities,
 )
 
 model_option = click.option(
@@ -36,10 +37,7 @@ def score(quarter, model_path, entities_path, db_path):
     model = load_model(model_path)
     db = store.connect(db_path, create=False)
     if entities_path:
-        from crawler.registry import load_registry
-
-        registry = load_registry(entities_path)
-        store.sync_quarter_entities(db, quarter, registry.select(quarter), registry.content_hash)
+        sync_entities(db, quarter, entities_path)
     run_id = store.start_run(
         db, quarter, "score", model_version=model.version, args={"model": model.path}
     )
