@@ -235,3 +235,69 @@ def test_js_catalogues_join_the_catalogue_and_screenshots_exist(demo_site, check
     )
     audits = conn.execute("select count(*) from page_audits where status = 'ok'").fetchone()[0]
     assert audits >= 10
+
+
+@pytest.fixture(scope="module")
+def reported(demo_site, checked, tmp_path_factory):
+    """Score and report the crawled and checked demo, as `egovrank run` would."""
+    db, conn, _, _ = checked
+    out = tmp_path_factory.mktemp("report")
+    cli("score", "--quarter", "2026Q4", "--db", str(db))
+    cli("report", "--quarter", "2026Q4", "--db", str(db), "--out", str(out))
+    return conn, out
+
+
+def test_index_orders_reachable_provinces_like_their_quality(demo_site, reported):
+    from crawler.demo.agreement import compare_ranking
+
+    conn, _ = reported
+    rankings = [dict(r) for r in conn.execute("select * from rankings")]
+    assert len(rankings) == len(demo_site.truth["entities"])
+    assert compare_ranking(demo_site.truth, rankings)["province"] >= 0.8
+
+
+def test_report_workbook_and_csv(reported):
+    import openpyxl
+
+    _, out = reported
+    book = openpyxl.load_workbook(out / "rankings.xlsx", read_only=True)
+    assert {"Criterion scores", "Services checked", "Data dictionary"} <= set(book.sheetnames)
+    assert len(book.sheetnames) == 6
+    assert (out / "rankings.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "Thành phố" in (out / "rankings.csv").read_text(encoding="utf-8-sig")
+
+
+def test_hostile_title_is_escaped_in_every_html_output(demo_site, reported):
+    _, out = reported
+    pages = [out / "report.html", *sorted((out / "audit").glob("*.html"))]
+    texts = {p.name: p.read_text(encoding="utf-8") for p in pages}
+    assert not [name for name, text in texts.items() if "<script>alert(1)</script>" in text]
+    planted = [
+        e for e, t in demo_site.truth["entities"].items() if t["facts"].get("title_has_script")
+    ]
+    for eid in planted:
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in texts[f"{eid}.html"], eid
+
+
+def test_report_html_renders_its_charts_offline_in_chromium(reported):
+    from playwright.sync_api import sync_playwright
+
+    from crawler.browser.chromium import launch_options
+
+    _, out = reported
+    requests = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(**launch_options())
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto((out / "report.html").resolve().as_uri())
+        charts = page.eval_on_selector_all(
+            "svg",
+            "els => els.map(e => [e.getBoundingClientRect().width, e.querySelectorAll('rect').length])",
+        )
+        page.screenshot(path=str(out / "report.png"), full_page=True)
+        browser.close()
+    assert len(charts) >= 4 and all(width > 100 for width, _ in charts)
+    assert sum(bars for _, bars in charts) >= 12
+    assert all(url.startswith("file:") for url in requests)
+    assert (out / "report.png").stat().st_size > 20_000
