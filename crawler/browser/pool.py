@@ -22,7 +22,7 @@ from crawler import store
 from crawler.browser import jobs
 from crawler.browser.audit import audit_page, render_catalogue
 from crawler.browser.chromium import launch_options
-from crawler.browser.safety import guard
+from crawler.browser.safety import NO_SUBMIT_JS, guard
 from crawler.browser.walk import walk_service
 
 
@@ -59,6 +59,7 @@ class BrowserPool:
                 user_agent=None,
                 locale="vi-VN",
             )
+            await ctx.add_init_script(NO_SUBMIT_JS)
             await ctx.route("**/*", guard(allow_private, self.blocked))
             entry = self.contexts[key] = [ctx, 0]
         entry[1] += 1

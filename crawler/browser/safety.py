@@ -1,10 +1,12 @@
 """The browser stage's safety guard: it can look, never act.
 
-Guaranteed in two layers. (1) The walk only navigates (page.goto) to the href of an entry link
+Guaranteed in three layers. (1) The walk only navigates (page.goto) to the href of an entry link
 and reads pages with read-only scripts: it never types, fills, clicks, uploads or submits. (2) A
 route handler on every browser context aborts every request that is not GET or HEAD (a form
 POST, an XHR that would save a draft, an auto-submitting page) and every request to a payment
-start, and applies the network-safety rules. A test runs a full check against the demo and
+start, and applies the network-safety rules. (3) A script run before any page script disables
+form submission in the page itself, because a form that submits itself by GET on load is a
+plain navigation that (2) cannot tell from a link. A test runs a full check against the demo and
 asserts that its submissions.jsonl stays empty.
 """
 
@@ -16,6 +18,11 @@ from crawler.netsafety import check_url
 
 PAYMENT_START = re.compile(r"thanh-?toan|payment|/pay\b|/pay/|vnpay|keypay|paygov|napas", re.I)
 ALLOWED_METHODS = {"GET", "HEAD"}
+NO_SUBMIT_JS = """
+HTMLFormElement.prototype.submit = function () {};
+HTMLFormElement.prototype.requestSubmit = function () {};
+addEventListener("submit", (event) => event.preventDefault(), true);
+"""
 
 
 def refusal(method: str, url: str, allow_private: bool) -> str | None:

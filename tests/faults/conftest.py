@@ -20,14 +20,16 @@ ROOT = HERE.parent.parent
 
 
 @pytest.fixture(scope="session")
-def hostile_web():
-    """The hostile server (tests/faults/hostile.py) in its own process; yields {case: url}."""
+def hostile_web(tmp_path_factory):
+    """The hostile server (tests/faults/hostile.py) in its own process; yields {case: url} and
+    "submissions", the file where it records every request to a form's /submit endpoints."""
     from crawler.demo.testing import free_port
     from tests.faults.hostile import CASES, urls
 
     port = free_port(tuple(CASES.values()))
+    submissions = tmp_path_factory.mktemp("hostile") / "submissions.jsonl"
     proc = subprocess.Popen(
-        [sys.executable, str(HERE / "hostile.py"), str(port)],
+        [sys.executable, str(HERE / "hostile.py"), str(port), str(submissions)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -36,7 +38,7 @@ def hostile_web():
     try:
         line = proc.stdout.readline()
         assert line.startswith("READY"), proc.stderr.read()[-2000:]
-        yield urls(port)
+        yield {**urls(port), "submissions": submissions}
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)

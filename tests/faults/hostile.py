@@ -13,6 +13,10 @@ Cases (host -> what `/` does):
   127.4.0.8 xss        titles, link texts and excerpts with <script>, javascript: links,
                        event-handler attributes, formula-like text and very long strings
   127.4.0.9 normal     a small ordinary portal (home + 5 pages), the control
+  127.4.0.10 forms     service pages whose entry leads to: a form whose submit is the only
+                       visible button (/nop/1), a form that POSTs itself on load (/nop/2), one
+                       that submits itself by GET (/nop/3), fetch/sendBeacon POSTs on load
+                       (/nop/4); any request to /submit* is appended to SUBMISSIONS (argv[2])
 Every response is bounded in time and size on the server side too (tests stop by themselves).
 """
 
@@ -34,6 +38,7 @@ CASES = {
     "links": "127.4.0.7",
     "xss": "127.4.0.8",
     "normal": "127.4.0.9",
+    "forms": "127.4.0.10",
 }
 BOMB_INFLATED = 1 << 30
 HUGE = 100 * 2**20
@@ -60,7 +65,20 @@ def page(title: str, body: str) -> str:
     )
 
 
-def make_app(port: int) -> web.Application:
+FORM_PAGES = {
+    "1": '<form method="post" action="/submit" enctype="multipart/form-data">'
+    '<input name="ho_ten" value="Nguyen Van A"><input type="file" name="tep">'
+    '<button type="submit">Nộp hồ sơ</button></form>',
+    "2": '<form method="post" action="/submit"><input name="a" value="1"></form>'
+    "<script>document.forms[0].submit()</script>",
+    "3": '<form method="get" action="/submit-get"><input name="a" value="1"></form>'
+    "<script>setTimeout(() => document.forms[0].submit(), 100)</script>",
+    "4": "<p>Thanh toán trực tuyến</p><script>fetch('/submit', {method: 'POST', body: 'x'});"
+    "navigator.sendBeacon('/submit-beacon', 'y');</script>",
+}
+
+
+def make_app(port: int, submissions: str | None = None) -> web.Application:
     bomb = _bomb()
     app = web.Application()
 
@@ -98,6 +116,29 @@ def make_app(port: int) -> web.Application:
             return web.Response(text="User-agent: *\nAllow: /\n")
         if path in ("/sitemap.xml", "/favicon.ico"):
             raise web.HTTPNotFound()
+        if case == "forms":
+            if path.startswith("/submit"):
+                if submissions:
+                    import json
+
+                    line = {"method": request.method, "path": path, "query": request.query_string}
+                    with open(submissions, "a", encoding="utf-8") as f:
+                        f.write(json.dumps(line) + "\n")
+                return web.Response(
+                    text=page("Đã nộp", "<p>Đã nộp hồ sơ</p>"), content_type="text/html"
+                )
+            if path.startswith("/dich-vu/"):
+                n = path.rsplit("/", 1)[1]
+                body = (
+                    f"<h1>Thủ tục {n}</h1><p>Mức độ 4</p>"
+                    f'<a class="btn" href="/nop/{n}">Nộp trực tuyến</a>'
+                )
+                return web.Response(text=page(f"Thủ tục {n}", body), content_type="text/html")
+            if path.startswith("/nop/"):
+                n = path.rsplit("/", 1)[1]
+                return web.Response(
+                    text=page("Nộp hồ sơ", FORM_PAGES.get(n, "")), content_type="text/html"
+                )
         if case == "bomb":
             return web.Response(
                 body=bomb,
@@ -156,8 +197,8 @@ def make_app(port: int) -> web.Application:
     return app
 
 
-async def serve(port: int) -> None:
-    app = make_app(port)
+async def serve(port: int, submissions: str | None = None) -> None:
+    app = make_app(port, submissions)
     runner = web.AppRunner(app, shutdown_timeout=1.0)
     await runner.setup()
     for host in CASES.values():
@@ -174,4 +215,4 @@ def urls(port: int) -> dict[str, str]:
 
 
 if __name__ == "__main__":
-    asyncio.run(serve(int(sys.argv[1])))
+    asyncio.run(serve(int(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else None))

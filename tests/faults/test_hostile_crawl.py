@@ -155,12 +155,6 @@ def test_hostile_web_crawl_ends_within_limits(hostile_web, tmp_path):
     assert any(XSS_MARK in t for t in xss_titles)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="crawler/failures.py classify_failure: the IgnoreRequest branch returns 'error' for "
-    "HttpCompressionMiddleware's 'exceeded DOWNLOAD_MAXSIZE during decompression'; "
-    "check 'download_maxsize' inside that branch and return 'too_large'",
-)
 def test_gzip_bomb_is_classified_too_large(hostile_web, tmp_path):
     m, db_path = crawl(tmp_path, hostile_web, ["bomb"], "bomb_status", timeout=120)
     assert m.returncode == 0, m.stderr[-3000:]
