@@ -51,7 +51,13 @@ def classify_failure(failure) -> tuple[str, str]:
             return "too_many_redirects", text
         if "netsafety" in lowered or "network safety" in lowered:
             return "refused_unsafe", text
+        if "maxsize" in lowered:  # HttpCompressionMiddleware: body over DOWNLOAD_MAXSIZE unzipped
+            return "too_large", text
         return "error", text
+    # A timeout or DNS failure is one whatever its message says ("Getting https://x/ssl-vpn took
+    # longer than 180 seconds" is no TLS error), so the class name decides before the text does.
+    if _BY_NAME.get(name) in ("dns_error", "timeout"):
+        return _BY_NAME[name], text
     if "maxsize" in lowered or "max size" in lowered or name == "DownloadCancelledError":
         return "too_large", text
     if "ssl" in lowered or "tls" in lowered or "certificate" in lowered:

@@ -8,6 +8,7 @@ detectors, so what is judged is what was obeyed.
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from protego import Protego
@@ -32,9 +33,20 @@ def allowed(robots: Protego, url: str, user_agent: str) -> bool:
     return robots.can_fetch(url, user_agent)
 
 
+def decode(body: bytes, spider=None) -> str:
+    """The robots.txt bytes as text; a UTF-16 file (Windows Notepad's "Unicode") is read by its
+    BOM, where Scrapy's decoder would make NUL-riddled text that Protego reads as no rules."""
+    if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return body.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    return decode_robotstxt(body, spider)
+
+
 class CleanProtegoRobotParser(ProtegoRobotParser):
     """Scrapy's Protego parser on the cleaned text (set as ROBOTSTXT_PARSER)."""
 
     def __init__(self, robotstxt_body: bytes, spider=None):
         self.spider = spider
-        self.rp = parse(decode_robotstxt(robotstxt_body, spider))
+        self.rp = parse(decode(robotstxt_body, spider))
