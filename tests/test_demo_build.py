@@ -196,3 +196,16 @@ def test_serve_exits_cleanly_on_signal(tmp_path, sig):
         proc.send_signal(getattr(signal, sig))
         assert proc.wait(timeout=10) == 0
     assert "demo server stopped" in (tmp_path / "serve.log").read_text()
+
+
+def test_exact_group_counts(tmp_path):
+    truth = build_demo(tmp_path, groups=(17, 5, 34), pages=30, services=2, seed=1)
+    groups = [e["group"] for e in truth["entities"].values()]
+    assert len(groups) == 56
+    assert (groups.count("ministry"), groups.count("gov_agency"), groups.count("province")) == (
+        17,
+        5,
+        34,
+    )
+    with pytest.raises(InputError, match="--groups"):
+        build_demo(tmp_path / "bad", entities=10, groups=(17, 5, 34), pages=30)

@@ -246,8 +246,15 @@ def reported_of(site: dict) -> str:
 
 
 def build_demo(out: Path | str, **options) -> dict:
-    """Write the demo into `out`; returns the truth. Same options, same bytes."""
+    """Write the demo into `out`; returns the truth. Same options, same bytes.
+
+    `groups=(ministries, agencies, provinces)` fixes the group counts; `entities` then defaults
+    to their sum.
+    """
     opts = {**DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
+    groups = opts.pop("groups", None)
+    if groups is not None and options.get("entities") is None:
+        opts["entities"] = sum(groups)
     quarter = Quarter.parse(opts["quarter"])
     site = model.build_model(
         entities=opts["entities"],
@@ -257,6 +264,7 @@ def build_demo(out: Path | str, **options) -> dict:
         quarter=quarter,
         port=opts["port"],
         large_page_mb=opts["large_page_mb"],
+        groups=tuple(groups) if groups is not None else None,
     )
     out = Path(out)
     (out / "certs").mkdir(parents=True, exist_ok=True)

@@ -76,13 +76,25 @@ def quality(seed: int, entity_id: str, quarter: Quarter) -> float:
     return round(min(1.0, max(0.0, base + drift)), 4)
 
 
-def _names(n: int) -> list[tuple[str, str, str, str]]:
-    """n (group, name_vi, name_en, id) with all three groups when n >= 3; names cycle if short."""
+def _names(n: int, groups: tuple[int, int, int] | None = None) -> list[tuple[str, str, str, str]]:
+    """n (group, name_vi, name_en, id) with all three groups when n >= 3; names cycle if short.
+
+    The split is 25% ministries, 10% agencies and the rest provinces unless `groups` gives the
+    exact (ministries, agencies, provinces) counts, e.g. (17, 5, 34) for the national registry.
+    """
     if n < 3:
         raise InputError(f"--entities {n}: need at least 3 (one per group)")
-    n_min = max(1, round(n * 0.25))
-    n_agency = max(1, round(n * 0.1))
-    n_prov = n - n_min - n_agency
+    if groups is not None:
+        if len(groups) != 3 or min(groups) < 1 or sum(groups) != n:
+            raise InputError(
+                f"--groups {','.join(map(str, groups))}: give three counts of at least 1 "
+                f"(ministries, agencies, provinces) adding up to --entities {n}"
+            )
+        n_min, n_agency, n_prov = groups
+    else:
+        n_min = max(1, round(n * 0.25))
+        n_agency = max(1, round(n * 0.1))
+        n_prov = n - n_min - n_agency
     out = []
     for group, pool, count in (
         ("ministry", vocab.MINISTRIES, n_min),
@@ -208,6 +220,7 @@ def build_model(
     quarter: Quarter,
     port: int,
     large_page_mb: float,
+    groups: tuple[int, int, int] | None = None,
 ) -> dict:
     """The whole demo as one JSON-able dict: the server renders from it, truth derives from it."""
     if pages < 30:
@@ -217,7 +230,7 @@ def build_model(
     if not 1 <= port <= 65535:
         raise InputError(f"--port {port}: not a TCP port (1-65535)")
     as_of = quarter.end
-    names = _names(entities)
+    names = _names(entities, groups)
     reachable_idx = list(range(len(names)))
     special = rng(seed, "special").sample(reachable_idx, 4)
     unreachable, self_signed, expired, xss = special

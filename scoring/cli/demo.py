@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from crawler.demo.build import DEFAULTS, build_demo
+from crawler.errors import InputError
 from scoring.cli.common import progress
 
 
@@ -46,6 +47,18 @@ def demo(ctx, root, n_entities, n_pages):
     )
 
 
+def _groups(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        counts = tuple(int(x) for x in value.split(","))
+    except ValueError:
+        counts = ()
+    if len(counts) != 3:
+        raise InputError(f"--groups {value!r}: write three counts, e.g. 17,5,34")
+    return counts
+
+
 @demo.command()
 @click.argument("out", type=click.Path(file_okay=False))
 @click.option("--entities", type=int, default=DEFAULTS["entities"], show_default=True)
@@ -60,6 +73,13 @@ def demo(ctx, root, n_entities, n_pages):
     help="Services per entity.",
 )
 @click.option("--seed", type=int, default=DEFAULTS["seed"], show_default=True)
+@click.option(
+    "--groups",
+    callback=_groups,
+    metavar="M,A,P",
+    help="Exact ministries, agencies and provinces, e.g. 17,5,34 (sets --entities to the sum); "
+    "default 25% and 10%, the rest provinces.",
+)
 @click.option("--quarter", default=DEFAULTS["quarter"], show_default=True, metavar="YYYYQn")
 @click.option(
     "--port",
@@ -75,12 +95,16 @@ def demo(ctx, root, n_entities, n_pages):
     show_default=True,
     help="Size of the very large page fault.",
 )
-def build(out, entities, pages, services, seed, quarter, port, large_page_mb):
+@click.pass_context
+def build(ctx, out, entities, pages, services, seed, groups, quarter, port, large_page_mb):
     """Write a complete demo (registry, truth, site model, certificates) into OUT."""
+    if groups and ctx.get_parameter_source("entities") == click.core.ParameterSource.DEFAULT:
+        entities = sum(groups)
     started = time.monotonic()
     truth = build_demo(
         Path(out),
         entities=entities,
+        groups=groups,
         pages=pages,
         services=services,
         seed=seed,
