@@ -7,6 +7,7 @@ keywords or rules) from stored pages without crawling again.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -23,15 +24,21 @@ _EN_WORDS = re.compile(r"\b(the|and|of|to|for|with|is|are|this|our)\b", re.I)
 _LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$", re.I)
 
 
+@lru_cache(maxsize=16384)
 def match_section(text: str, url: str = "") -> str | None:
-    """The criterion a link's text (or else its URL path) names; the longest cue wins."""
+    """The criterion a link's text (or else its URL path) names; the longest cue wins.
+
+    Cached: menus repeat the same (text, url) on every page of a portal."""
     kw = keywords()
     folded = fold(text)
     best, best_len = None, 0
+    # Folded text is words joined by single spaces, so a padded substring test is the same
+    # whole-word match as `(^| )cue( |$)`, without compiling a regex per cue (the crawl's hot spot).
+    padded = f" {folded} "
     if folded and len(folded) <= 60:
         for crit, cues in kw["sections"].items():
             for cue in cues["text"]:
-                if len(cue) > best_len and re.search(rf"(^| ){re.escape(cue)}( |$)", folded):
+                if len(cue) > best_len and f" {cue} " in padded:
                     best, best_len = crit, len(cue)
                     break
     # A menu item is mostly its cue; a news headline that mentions "thủ tục hành chính" is not.
@@ -42,10 +49,10 @@ def match_section(text: str, url: str = "") -> str | None:
     if len(folded.split()) > 4:
         return None
     best, best_len = None, 0
-    path = slug_fold(urlsplit(url).path)
+    path = f" {slug_fold(urlsplit(url).path)} "
     for crit, cues in kw["sections"].items():
         for cue in cues["slugs"]:
-            if len(cue) > best_len and re.search(rf"(^| ){re.escape(cue)}( |$)", path):
+            if len(cue) > best_len and f" {cue} " in path:
                 best, best_len = crit, len(cue)
     return best
 
