@@ -311,7 +311,7 @@ class PortalSpider(scrapy.Spider):
     def _robots_facts(self, response, entity) -> dict:
         if response.status >= 400:
             return {"robots": {"status": response.status}}
-        text = response.text if isinstance(response, scrapy.http.TextResponse) else ""
+        text = robots.decode(response.body)
         rp = robots.parse(text)
         ua = self.settings.get("USER_AGENT")
         delay = rp.crawl_delay(ua)
