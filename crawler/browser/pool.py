@@ -118,6 +118,7 @@ async def run_checks(
                 e = entities[job["entity_id"]]
                 host = urlsplit(job["url"]).netloc
                 jobs.claim(db, quarter, job["url"])
+                ctx = None
                 try:
                     ctx, key = await pool.context(host, e["allow_private"])
                     service = {"url": job["url"], "entity_id": job["entity_id"]}
@@ -131,23 +132,20 @@ async def run_checks(
                         ),
                         timeout_s,
                     )
+                    if not ctx.browser.is_connected():
+                        # The browser died under this check: its "error" is not the site's.
+                        raise PlaywrightError("browser closed during the check")
                     jobs.finish(db, quarter, job["url"], result)
                 except TimeoutError:
-                    stats["timeouts"] += 1
-                    await pool.drop(key)
-                    jobs.finish(
-                        db,
-                        quarter,
-                        job["url"],
-                        {
-                            "observed": "unknown",
-                            "status": "timeout",
-                            "steps": [],
-                            "final_url": job["url"],
-                        },
-                    )
+                    if not ctx.browser.is_connected():
+                        stats["crashes"] += 1
+                        jobs.fail(db, quarter, job["url"], "browser closed during the check")
+                    else:
+                        stats["timeouts"] += 1
+                        await pool.drop(key)
+                        jobs.finish(db, quarter, job["url"], timed_out(job["url"]))
                 except PlaywrightError as exc:
-                    if pool.browser is None or not pool.browser.is_connected():
+                    if ctx is None or not ctx.browser.is_connected():
                         stats["crashes"] += 1
                     jobs.fail(db, quarter, job["url"], str(exc).splitlines()[0])
                 stats["checks"] += 1
@@ -179,6 +177,10 @@ async def run_checks(
     stats["blocked_requests"] = len(blocked)
     stats["samples"] = jobs.summarise(db, quarter, list(entities))
     return stats
+
+
+def timed_out(url: str) -> dict:
+    return {"observed": "unknown", "status": "timeout", "steps": [], "final_url": url}
 
 
 def _js_catalogues(db, quarter, eid) -> list[str]:

@@ -91,6 +91,8 @@ class PortalSpider(scrapy.Spider):
         for r in rows:
             self.seen.add(r["url"])
             self.scheduled[(entity["id"], r["site"])] += 1
+            if _is_detail(r["site"], r["priority"], r["url"]):
+                self.scheduled[(entity["id"], "detail")] += 1
         if rows:  # resume: re-queue what was scheduled but never stored
             queued = [r for r in rows if r["state"] == "queued"]
             for r in queued:
@@ -288,7 +290,7 @@ class PortalSpider(scrapy.Spider):
         for prio, url, text in sorted(candidates, key=lambda c: -c[0]):
             if url in self.seen:
                 continue
-            is_detail = site == "dvc" and prio == 80 and "/thu-tuc/" in url
+            is_detail = _is_detail(site, prio, url)
             if is_detail and self.scheduled[(entity["id"], "detail")] >= detail_budget:
                 continue
             if self.scheduled[(entity["id"], site)] >= limit:
@@ -336,6 +338,11 @@ class PortalSpider(scrapy.Spider):
             services = []
         self.store.save_services(entity["id"], services, response.url, "json")
         return {"catalogue": {"services": [], "json_services": len(services)}}
+
+
+def _is_detail(site: str, priority: int, url: str) -> bool:
+    """A procedure detail page: its own small budget, counted again when a crawl resumes."""
+    return site == "dvc" and priority == 80 and "/thu-tuc/" in url
 
 
 def _https_facts(entity: dict) -> dict:

@@ -110,8 +110,9 @@ def integrity(db_path: Path) -> None:
 RESULT_QUERIES = {
     "crawl": {
         "pages": "select url, entity_id, fetch_status, http_status from pages where quarter = ?",
-        "findings": "select entity_id, criterion, value, status, "
-        "case when criterion in ({t}) then null else numeric end, evidence_url "
+        "findings": "select entity_id, criterion, case when criterion in ({t}) then null "
+        "else value end, status, case when criterion in ({t}) then null else numeric end, "
+        "evidence_url "
         "from findings where quarter = ? and source = 'crawl'",
         "services": "select url, entity_id, name, declared from services where quarter = ?",
     },
