@@ -115,7 +115,12 @@ def run_demo(
     echo: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
 ) -> dict:
     """Build, serve and assess the demo for two quarters; report; say where to look."""
-    from crawler.demo.agreement import compare, compare_checks, compare_ranking
+    from crawler.demo.agreement import (
+        compare,
+        compare_checks,
+        compare_movements,
+        compare_ranking,
+    )
     from crawler.demo.testing import free_port, running_demo
 
     root = Path(root)
@@ -194,6 +199,7 @@ def run_demo(
             "check_agreement": f"{check_agree['agree']}/{check_agree['pairs']}",
             "mismatches_reported": f"{check_agree['mismatches_reported']}/{check_agree['planted_mismatches']}",
             "rank_vs_quality_spearman": compare_ranking(truth, ranked),
+            "movements_vs_truth": compare_movements(truth, ranked),
             "submissions": sum(1 for _ in (site / "submissions.jsonl").open()),
             "report": str(root / "report" / text / "report.html"),
         }

@@ -301,3 +301,52 @@ def test_report_html_renders_its_charts_offline_in_chromium(reported):
     assert sum(bars for _, bars in charts) >= 12
     assert all(url.startswith("file:") for url in requests)
     assert (out / "report.png").stat().st_size > 20_000
+
+
+@pytest.fixture(scope="module")
+def two_quarters(demo_site, reported, fast_config, tmp_path_factory):
+    """The same demo as it was a quarter earlier (its portals changed with quality drift),
+    crawled, checked and scored into the same database; then 2026Q4 is scored again so its
+    rankings carry the previous quarter's ranks."""
+    from crawler.demo.build import build_demo
+    from crawler.demo.testing import free_port, running_demo
+
+    conn, _ = reported
+    db = conn.execute("pragma database_list").fetchone()["file"]
+    root = tmp_path_factory.mktemp("demo-q3")
+    build_demo(root, entities=12, pages=40, services=10, seed=7, quarter="2026Q3", port=free_port())
+    q3 = ["--quarter", "2026Q3", "--db", db]
+    with running_demo(root):
+        args = crawl_args(demo_site, db, fast_config)
+        args[args.index("--entities") + 1] = str(root / "entities.yaml")
+        args[args.index("--as-of") + 1] = "2026-09-30"
+        args[args.index("--ca-file") + 1] = str(root / "certs" / "demo-ca.pem")
+        args[args.index("2026Q4")] = "2026Q3"
+        cli(*args)
+        cli("check", *q3, "--evidence", str(tmp_path_factory.mktemp("ev3")), "--timeout", "30")
+    cli("import", "reported", str(root / "reported.csv"), *q3)
+    cli(
+        "import",
+        "reported",
+        str(demo_site.root / "reported.csv"),
+        "--quarter",
+        "2026Q4",
+        "--db",
+        db,
+    )
+    cli("score", *q3)
+    cli("score", "--quarter", "2026Q4", "--db", db)
+    return conn
+
+
+def test_two_quarters_show_the_right_movements(demo_site, two_quarters):
+    from crawler.demo.agreement import compare_movements
+
+    conn = two_quarters
+    rankings = [dict(r) for r in conn.execute("select * from rankings where quarter = '2026Q4'")]
+    moved = compare_movements(demo_site.truth, rankings)
+    print("movements:", moved)
+    assert moved["pairs"] >= 9
+    assert moved["clear_moves"] >= 1
+    assert moved["clear_moves_right"] == moved["clear_moves"], moved
+    assert moved["same_direction"] >= 0.6 * moved["pairs"], moved

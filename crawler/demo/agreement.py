@@ -112,3 +112,28 @@ def compare_ranking(truth: dict, rankings: list[dict]) -> dict:
             idx.append(r["index_value"])
             quality.append(e["quality"])
     return {g: spearman(idx, q) for g, (idx, q) in sorted(groups.items())}
+
+
+def compare_movements(truth: dict, rankings: list[dict], *, clear: int = 2) -> dict:
+    """Do observed rank movements go the way the demo's quality changes moved the true ranks?
+
+    A move of `clear` places or more in the truth is one the ranking must get the direction of;
+    smaller true moves are within what sampled checks and noisy features can blur."""
+    pairs = same = clear_pairs = clear_right = 0
+    for r in rankings:
+        e = truth["entities"].get(r["entity_id"])
+        if not e or not e.get("reachable", True) or r.get("movement") is None:
+            continue
+        expected, observed = e["previous"]["movement"], r["movement"]
+        sign = (expected > 0) - (expected < 0), (observed > 0) - (observed < 0)
+        pairs += 1
+        same += sign[0] == sign[1]
+        if abs(expected) >= clear:
+            clear_pairs += 1
+            clear_right += sign[0] == sign[1]
+    return {
+        "pairs": pairs,
+        "same_direction": same,
+        "clear_moves": clear_pairs,
+        "clear_moves_right": clear_right,
+    }
