@@ -4,6 +4,7 @@ on a real SQLite file (overrides, reported indicators, carry, re-scoring, moveme
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -315,3 +316,29 @@ def test_previous_rank_and_movement(db):
     assert now["bo-c"]["movement"] == 2
     assert now["bo-c"]["significant"] in (0, 1)
     assert now["bo-c"]["rank_best"] <= now["bo-c"]["rank"] <= now["bo-c"]["rank_worst"]
+
+
+def test_rescoring_under_a_second_model_version_keeps_the_first(db, tmp_path):
+    """A past quarter re-scored from stored observations under a new model: no crawl, both
+    versions kept side by side, each row carrying its version and the model file's hash."""
+    first = load_model()
+    score_quarter(db, first, Quarter.parse("2026Q4"))
+    before = {r["entity_id"]: r["index_value"] for r in db.query("select * from rankings")}
+    raw = yaml.safe_load(Path("config/criteria.yaml").read_text(encoding="utf-8"))
+    raw["version"] = "2026.4-info-heavy"
+    raw["pillars"]["info"]["weight"], raw["pillars"]["svc"]["weight"] = 0.35, 0.25
+    path = tmp_path / "criteria.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    second = load_model(path)
+    assert second.hash != first.hash
+    score_quarter(db, second, Quarter.parse("2026Q4"))
+    rows = list(db.query("select * from rankings where quarter = '2026Q4'"))
+    by_version = {
+        v: {r["entity_id"]: r for r in rows if r["model_version"] == v}
+        for v in (first.version, second.version)
+    }
+    assert set(by_version[first.version]) == set(by_version[second.version]) == set(before)
+    assert {e: r["index_value"] for e, r in by_version[first.version].items()} == before
+    assert {e: r["index_value"] for e, r in by_version[second.version].items()} != before
+    hashes = {r["model_hash"] for r in db.query("select distinct model_hash from criterion_scores")}
+    assert hashes == {first.hash, second.hash}
