@@ -8,6 +8,7 @@ HTTrack-style /vi/vi/vi/ loops must not eat it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from crawler.detect.keywords import keywords
@@ -23,8 +24,11 @@ _PAGE_KEYS = {"page", "trang", "p", "pageindex", "page_index", "start", "offset"
 _ASSET = re.compile(r"\.(png|jpe?g|gif|svg|webp|ico|css|js|woff2?|ttf|mp4|mp3|zip|rar|exe)$", re.I)
 
 
+@lru_cache(maxsize=65536)
 def canonical(url: str) -> str:
-    """The URL with fragment, session ids and tracking parameters gone and the query sorted."""
+    """The URL with fragment, session ids and tracking parameters gone and the query sorted.
+
+    Cached: every page's menu links are canonicalised again (5% of the crawl's CPU time)."""
     parts = urlsplit(url)
     path = _PATH_SESSION.sub("", parts.path) or "/"
     query = sorted(
