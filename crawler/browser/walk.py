@@ -8,8 +8,9 @@ import time
 
 from playwright.async_api import Error as PlaywrightError
 
-from crawler.browser.classify import find_entry, observed_level
+from crawler.browser.classify import MAINTENANCE, find_entry, observed_level
 from crawler.browser.evidence import evidence_path
+from crawler.detect.text import fold
 
 # Read-only: collects what classification needs from the rendered DOM.
 SNAPSHOT_JS = """() => {
@@ -35,16 +36,28 @@ SETTLE_MS = 2500
 
 
 async def snapshot(page, url: str, *, timeout_ms: int, settle_ms: int = SETTLE_MS) -> dict:
-    """Open url and read it; waits a little for script-built forms to appear."""
+    """Open url and read it; waits a little for a script-built form when none shows yet."""
     try:
         response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
     except PlaywrightError as exc:
         return {"url": url, "error": str(exc).splitlines()[0][:300]}
-    if settle_ms:
-        await settle(page, settle_ms)
+    status = response.status if response else None
     shot = await page.evaluate(SNAPSHOT_JS)
-    shot["status"] = response.status if response else None
+    if settle_ms and may_build_form(shot, status):
+        await settle(page, settle_ms)
+        shot = await page.evaluate(SNAPSHOT_JS)
+    shot["status"] = status
     return shot
+
+
+def may_build_form(shot: dict, status: int | None) -> bool:
+    """Whether waiting for a form could change the verdict: none shows yet, and the page is not
+    an error or a maintenance notice (which classify.reached judges before any form). Waiting
+    the whole settle time on those was a fifth of the checks' wall time (profiled)."""
+    if shot["inputs"] or shot["file_inputs"] or shot["password_inputs"] or (status or 0) >= 400:
+        return False
+    text = fold(shot.get("text", "")) + " " + fold(shot.get("title", ""))
+    return not any(cue in text for cue in MAINTENANCE)
 
 
 async def settle(page, settle_ms: int = SETTLE_MS) -> None:
@@ -65,14 +78,15 @@ async def walk_service(
         # (half its wall time, profiled). Read it at once; settle only when no entry shows yet.
         detail = await snapshot(page, service["url"], timeout_ms=timeout_ms, settle_ms=0)
         entry = None if detail.get("error") else find_entry(detail.get("links", []))
-        if entry is None and not detail.get("error"):
+        if entry is None and not detail.get("error") and (detail.get("status") or 0) < 400:
             await settle(page)
             detail = {**await page.evaluate(SNAPSHOT_JS), "status": detail["status"]}
             entry = find_entry(detail.get("links", []))
         steps.append(_step("service_page", detail))
-        shots.append(await _screenshot(page, evidence_root, quarter, service, "1-service"))
         target = None
-        if entry:
+        if entry is None:  # only the last step's screenshot is kept (service_checks.screenshot)
+            shots.append(await _screenshot(page, evidence_root, quarter, service, "1-service"))
+        else:
             target = await snapshot(page, entry["href"], timeout_ms=timeout_ms)
             steps.append(_step("entry", target, entry_text=entry["text"]))
             shots.append(await _screenshot(page, evidence_root, quarter, service, "2-entry"))
