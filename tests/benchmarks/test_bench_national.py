@@ -105,7 +105,8 @@ def test_national_quarter_in_miniature(tmp_path):
         "Spearman index vs quality": ", ".join(
             f"{k} {v}" for k, v in data["spearman_index_vs_quality"].items()
         ),
-        "sizes": f"{sum(GROUPS)} entities {GROUPS} x {PAGES} pages x {SERVICES} services, "
+        "sizes": f"{len(ids)} of {sum(GROUPS)} entities {GROUPS} x {PAGES} pages x "
+        f"{SERVICES} services, "
         f"{SAMPLE} checked each: {pages} pages, {len(checks)} checks",
     }
     record("national", data, {"national_minutes": target(minutes, 30, at_least=False)}, headline)
