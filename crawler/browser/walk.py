@@ -67,10 +67,13 @@ async def settle(page, settle_ms: int = SETTLE_MS) -> None:
 
 
 async def walk_service(
-    context, service: dict, *, quarter: str, evidence_root, timeout_ms: int
+    context, service: dict, *, quarter: str, evidence_root, timeout_ms: int, page=None
 ) -> dict:
-    """Check one service; returns the columns of a service_checks row."""
-    page = await context.new_page()
+    """Check one service; returns the columns of a service_checks row. In `page` when given
+    (left open for the next check), else in a page of its own."""
+    own = page is None
+    if own:
+        page = await context.new_page()
     steps, shots = [], []
     started = time.monotonic()
     try:
@@ -83,16 +86,16 @@ async def walk_service(
             detail = {**await page.evaluate(SNAPSHOT_JS), "status": detail["status"]}
             entry = find_entry(detail.get("links", []))
         steps.append(_step("service_page", detail))
+        shots.append(await _screenshot(page, evidence_root, quarter, service, "1-service"))
         target = None
-        if entry is None:  # only the last step's screenshot is kept (service_checks.screenshot)
-            shots.append(await _screenshot(page, evidence_root, quarter, service, "1-service"))
-        else:
+        if entry:
             target = await snapshot(page, entry["href"], timeout_ms=timeout_ms)
             steps.append(_step("entry", target, entry_text=entry["text"]))
             shots.append(await _screenshot(page, evidence_root, quarter, service, "2-entry"))
         verdict = observed_level(detail, entry, target)
     finally:
-        await page.close()
+        if own:
+            await page.close()
     return {
         "observed": verdict["observed"],
         "status": verdict["status"],
@@ -129,7 +132,8 @@ def _step(name: str, shot: dict, **extra) -> dict:
 async def _screenshot(page, root, quarter: str, service: dict, step: str) -> str | None:
     path = evidence_path(root, quarter, service["entity_id"], service["url"], step)
     try:
-        await page.screenshot(path=str(path), timeout=5000)
+        # caret="initial": hiding the text caret costs a style injection per shot, for nothing.
+        await page.screenshot(path=str(path), timeout=5000, caret="initial")
     except PlaywrightError:
         return None
     return str(path)
