@@ -32,7 +32,7 @@ from tests.benchmarks.harness import (
     target,
 )
 
-pytestmark = pytest.mark.bench
+pytestmark = [pytest.mark.bench, pytest.mark.timeout(3600)]
 
 ENTITIES, SERVICES, REPEATS = (8, 24, 1) if QUICK else (48, 30, 3)
 CONCURRENCY = 4

@@ -28,7 +28,7 @@ from tests.benchmarks.harness import (
     target,
 )
 
-pytestmark = pytest.mark.bench
+pytestmark = [pytest.mark.bench, pytest.mark.timeout(3600)]
 
 PORTALS, PAGES, REPEATS = (10, 50, 2) if QUICK else (100, 200, 3)
 BARE = str(Path(__file__).with_name("bare_spider.py"))

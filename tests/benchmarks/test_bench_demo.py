@@ -14,7 +14,7 @@ from crawler.demo.build import build_demo
 from crawler.demo.testing import free_port, running_demo
 from tests.benchmarks.harness import QUICK, record
 
-pytestmark = pytest.mark.bench
+pytestmark = [pytest.mark.bench, pytest.mark.timeout(600)]
 
 SECONDS = 2 if QUICK else 5
 

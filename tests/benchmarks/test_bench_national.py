@@ -26,7 +26,7 @@ from tests.benchmarks.harness import (
     target,
 )
 
-pytestmark = pytest.mark.bench
+pytestmark = [pytest.mark.bench, pytest.mark.timeout(7200)]
 
 GROUPS, PAGES, SERVICES, SAMPLE = ((3, 2, 5), 60, 20, 5) if QUICK else ((17, 5, 34), 300, 100, 30)
 QUARTER = "2026Q4"
@@ -55,6 +55,7 @@ def test_national_quarter_in_miniature(tmp_path):
         )
         submissions = (demo.root / "submissions.jsonl").read_text().splitlines()
     stages = json.loads(done.stdout)["stages"]
+    shots = [f.stat().st_size for f in (tmp_path / "output" / "evidence").rglob("*.png")]
 
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
@@ -87,6 +88,7 @@ def test_national_quarter_in_miniature(tmp_path):
         "stages_s": {s["stage"]: s.get("seconds") for s in stages},
         "peak_mib": done.memory["peak_mib"],
         "database_mib": round(db.stat().st_size / 2**20, 1),
+        "evidence": {"files": len(shots), "mib": round(sum(shots) / 2**20, 1)},
         "pages": pages,
         "services_listed": services,
         "checks": len(checks),
@@ -102,6 +104,7 @@ def test_national_quarter_in_miniature(tmp_path):
         "stages, s": ", ".join(f"{k} {v}" for k, v in data["stages_s"].items()),
         "peak RSS of the process tree, MiB": data["peak_mib"],
         "database, MiB": data["database_mib"],
+        "screenshots": f"{len(shots)} files, {data['evidence']['mib']} MiB",
         "Spearman index vs quality": ", ".join(
             f"{k} {v}" for k, v in data["spearman_index_vs_quality"].items()
         ),

@@ -26,7 +26,7 @@ from tests.benchmarks.harness import (
     target,
 )
 
-pytestmark = pytest.mark.bench
+pytestmark = [pytest.mark.bench, pytest.mark.timeout(1800)]
 
 # Each entity has two hosts (portal, service portal), both given the same page budget.
 ENTITIES, PAGES, DELAY_S, REPEATS = (26, 20, 0.5, 1) if QUICK else (30, 50, 0.5, 3)

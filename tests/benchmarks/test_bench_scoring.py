@@ -24,7 +24,7 @@ from tests.benchmarks.harness import (
     summary,
 )
 
-pytestmark = pytest.mark.bench
+pytestmark = [pytest.mark.bench, pytest.mark.timeout(1800)]
 
 ENTITIES, QUARTERS, SAMPLE = (10, 12, 2) if QUICK else (100, 12, 3)
 SOURCE = Quarter.parse("2026Q4")
