@@ -171,6 +171,7 @@ async def run_checks(
                         # The browser died under this check: its "error" is not the site's.
                         raise PlaywrightError("browser closed during the check")
                     jobs.finish(db, quarter, job["url"], result)
+                    stats["timeouts"] += result["status"] == "timeout"  # a step's own time limit
                     await pool.release(key, page)
                 except TimeoutError:
                     if not ctx.browser.is_connected():

@@ -23,13 +23,16 @@ FORM = "<form><input name='ho_ten'><input type='file'><button>Nộp hồ sơ</bu
 
 
 class _Portal(BaseHTTPRequestHandler):
-    """/dv/N is a service page with an online entry; /hang/N never answers."""
+    """/dv/N is a service page with an online entry; /hang/N never answers; /spin/N loads and
+    then hangs its page in a script loop."""
 
     def do_GET(self):
         if self.path.startswith("/hang/"):
             self.server.hung.wait(120)  # released when the test ends
             return
         body = FORM if self.path == "/form" else f"<h1>Thủ tục {self.path}</h1>{ENTRY}"
+        if self.path.startswith("/spin/"):  # loads, then its script never yields again
+            body += "<script>addEventListener('load', () => setTimeout(() => {for(;;){}}))</script>"
         data = f"<html lang='vi'><body>{body}</body></html>".encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -93,6 +96,17 @@ def test_a_service_page_that_hangs_is_cut_off_and_recorded(portal, tmp_path):
     # the other services, sharing the host's context, were checked normally
     assert {checks[k]["observed"] for k in ("dv/1", "dv/2")} != {"unknown"}, checks
     assert all(checks[k]["status"] != "timeout" for k in ("dv/1", "dv/2")), checks
+
+
+def test_a_page_whose_script_never_yields_is_cut_off_by_the_whole_check_timeout(portal, tmp_path):
+    """page.evaluate has no time limit of its own: only the check's asyncio timeout ends it."""
+    db = _stocked_db(tmp_path / "e.db", portal, ["/spin/1", "/dv/1"])
+    stats = _run(db, tmp_path, timeout_s=6, concurrency=2)
+    checks = _checks(db)
+    assert stats["timeouts"] == 1, stats
+    assert checks["spin/1"]["state"] == "done" and checks["spin/1"]["status"] == "timeout"
+    assert checks["spin/1"]["steps"] == "[]"  # cut off whole, not by a step's own limit
+    assert checks["dv/1"]["status"] != "timeout", checks
 
 
 def _browser_processes() -> list[psutil.Process]:
