@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from crawler.demo.build import build_demo
+from crawler.demo.model import stratified
 from crawler.errors import InputError
 from crawler.quarters import Quarter
 from crawler.registry import load_registry
@@ -82,6 +83,17 @@ def test_better_quality_means_more_sections(tmp_path):
         return sum(s["declared"] == s["actual"] for s in e["services"]) / len(e["services"])
 
     assert sum(map(honest, high)) > sum(map(honest, low))
+
+
+def test_service_levels_follow_quality_by_quota_not_by_chance(tmp_path):
+    """Stratified draws: an entity's share of declared full-process services is its quality's
+    share to within one service, so a group's services rank its entities as quality does."""
+    k = 30
+    truth = build_demo(tmp_path, entities=56, groups=(17, 5, 34), pages=30, services=k, seed=3)
+    for eid, e in truth["entities"].items():
+        full = sum(s["declared"] == "full" for s in e["services"])
+        assert abs(full / k - (0.15 + 0.45 * e["quality"])) <= 1 / k, eid
+    assert stratified([0.9, 0.1, 0.5, 0.3]) == [0.875, 0.125, 0.625, 0.375]
 
 
 def test_truth_records_every_criterion_and_fault(tmp_path):

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from crawler.demo import vocab
+from crawler.demo import model, vocab
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -280,7 +280,9 @@ def test_facts_follow_truth(demo_site):
     saw = {"nfd": 0, "mismatch": 0, "english": 0, "xss": 0}
     for eid, e in reachable(demo_site).items():
         facts = e["facts"]
-        _, _, body = fetch(e["portal_url"])
+        _, headers, body = fetch(e["portal_url"])
+        sent = {k for k, _ in model.SECURITY_HEADERS} & set(headers)
+        assert len(sent) / len(model.SECURITY_HEADERS) == facts["security_headers_share"], eid
         home = soup(body)
         imgs = home.select(".gallery img")
         assert len(imgs) == facts["home_images"]

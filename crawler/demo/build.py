@@ -125,6 +125,7 @@ def _facts(site: dict, e: dict) -> dict:
         "home_images": e["home_images"],
         "images_without_alt_home": e["home_images_no_alt"],
         "viewport": e["viewport"],
+        "security_headers_share": len(e["security_headers"]) / len(model.SECURITY_HEADERS),
         "https": e["scheme"] == "https",
         "tls": e["tls"],
         "robots": {

@@ -100,6 +100,7 @@ class DemoServer:
                             headers={"Retry-After": faults.TRANSIENT_RETRY_AFTER},
                         )
                 reply = portal.route(self.site, e, path, query)
+                reply.headers.update(e.get("security_headers", []))
                 if "slow" in e["faults"]:
                     reply.delay += faults.SLOW_S
         elif kind == "dvc":

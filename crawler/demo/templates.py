@@ -2,7 +2,8 @@
 
 `liferay` is modelled on a real provincial Liferay portal (upper-case menus, /web/<site>/<slug>
 URLs without diacritics, the contact block in the footer); `modern` is a header/cards/footer
-site with a viewport; `classic` is a table layout with a left-column menu and no viewport.
+site; `classic` is a table layout with a left-column menu. Any of them may lack a mobile
+viewport (more likely the weaker the portal).
 """
 
 from __future__ import annotations
