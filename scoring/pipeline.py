@@ -114,7 +114,10 @@ def run_demo(
     quarters: tuple[str, ...] = ("2026Q3", "2026Q4"),
     echo: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
 ) -> dict:
-    """Build, serve and assess the demo for two quarters; report; say where to look."""
+    """Build, serve and assess the demo for two quarters; report; say where to look.
+
+    Starts from an empty database: each build serves on a new port, so a previous run's rows
+    (whose URLs name the old port) would be skipped as done yet compare with nothing."""
     from crawler.demo.agreement import (
         compare,
         compare_checks,
@@ -125,6 +128,8 @@ def run_demo(
 
     root = Path(root)
     db_path = str(root / "egovrank.db")
+    for old in root.glob("egovrank.db*"):
+        old.unlink()
     results = {}
     started = time.monotonic()
     for text in quarters:

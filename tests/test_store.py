@@ -84,3 +84,16 @@ def test_every_column_is_in_the_data_dictionary(tmp_path):
         described = TABLES.get(table, ("", {}))[1]
         missing = [c.name for c in db[table].columns if c.name not in described]
         assert not missing, (table, missing)
+
+
+def test_the_demo_starts_from_an_empty_database(tmp_path):
+    """A rebuilt demo serves on a new port: the last run's rows would be skipped as done."""
+    from scoring.pipeline import run_demo
+
+    stale = store.connect(str(tmp_path / "egovrank.db"))
+    stale["findings"].insert({"quarter": "2026Q4", "entity_id": "x", "criterion": "info.about"})
+    stale.conn.close()
+    (tmp_path / "notes.txt").write_text("kept")
+    assert run_demo(tmp_path, quarters=())["ok"]
+    assert not list(tmp_path.glob("egovrank.db*"))
+    assert (tmp_path / "notes.txt").read_text() == "kept"

@@ -28,7 +28,8 @@ def demo(ctx, root, n_entities, n_pages):
     """The demo web; alone, runs two whole quarters on it and writes the report.
 
     Builds the demo for 2026Q3 and 2026Q4, serves each in the background, runs crawl, check,
-    score and report, stops the server, and prints where to look.
+    score and report, stops the server, and prints where to look. Each run starts afresh: the
+    database under --root is replaced.
     """
     if ctx.invoked_subcommand is not None:
         return
