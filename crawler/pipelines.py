@@ -60,8 +60,9 @@ class CrawlStore:
             )
             if new_frontier:
                 rows = [{**r, "quarter": self.quarter, "state": "queued"} for r in new_frontier]
+                columns = tuple(rows[0])  # a row without one of them fails, never shifts values
                 conn.executemany(
-                    _insert_ignore_sql("frontier", tuple(rows[0])), [list(r.values()) for r in rows]
+                    _insert_ignore_sql("frontier", columns), [[r[c] for c in columns] for r in rows]
                 )
 
     def save_services(self, entity_id: str, services: list[dict], catalogue_url: str, source: str):

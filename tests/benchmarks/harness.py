@@ -151,6 +151,15 @@ def run_cli(*args: str, **kwargs) -> SimpleNamespace:
     return run([EGOVRANK, *args], **kwargs)
 
 
+def crawl_demo(demo: SimpleNamespace, db, *extra: str, quarter: str = "2026Q4") -> SimpleNamespace:
+    """`egovrank crawl` of a served demo into db (its registry, as-of date and CA), plus extra."""
+    return run_cli(
+        "crawl",
+        *("--quarter", quarter, "--entities", demo.registry, "--db", str(db)),
+        *("--as-of", demo.truth["as_of"], "--ca-file", demo.ca, *extra),
+    )
+
+
 # Faults that cost waiting rather than work (a hanging page, a slow host, a robots Crawl-delay,
 # a dead host, a 503 with Retry-After): throughput comparisons leave those entities out, so both
 # sides spend their time on pages, not on timers.

@@ -23,6 +23,7 @@ import pytest
 from tests.benchmarks.harness import (
     QUICK,
     crawl_config,
+    crawl_demo,
     fmt,
     record,
     run,
@@ -44,12 +45,7 @@ def test_check_against_plain_playwright(tmp_path):
     with served_demo(tmp_path / "demo", entities=ENTITIES, pages=30, services=SERVICES) as demo:
         crawled = tmp_path / "crawled.db"
         cfg = crawl_config(tmp_path / "crawl.yaml", limits={"download_timeout_s": 3, "retries": 1})
-        run_cli(
-            "crawl",
-            *("--quarter", "2026Q4", "--entities", demo.registry, "--db", str(crawled)),
-            *("--as-of", demo.truth["as_of"], "--no-politeness", "--config", cfg),
-            *("--max-pages", "30", "--ca-file", demo.ca),
-        )
+        crawl_demo(demo, crawled, "--no-politeness", "--config", cfg, "--max-pages", "30")
         catalogues = catalogue_urls(crawled)
         ours, plain = [], []
         for n in range(REPEATS):

@@ -18,10 +18,10 @@ import yaml
 from tests.benchmarks.harness import (
     QUICK,
     ROOT,
+    crawl_demo,
     fmt,
     record,
     run,
-    run_cli,
     served_demo,
     steady_entities,
     summary,
@@ -50,11 +50,8 @@ def test_crawl_against_bare_scrapy(tmp_path):
         ours, bare = [], []
         for n in range(REPEATS):
             db = tmp_path / f"crawl-{n}.db"
-            done = run_cli(
-                "crawl",
-                *("--quarter", "2026Q4", "--entities", demo.registry, "--db", str(db)),
-                *("--only", ",".join(ids), "--as-of", demo.truth["as_of"]),
-                *("--no-politeness", "--max-pages", str(PAGES), "--ca-file", demo.ca),
+            done = crawl_demo(
+                demo, db, "--only", ",".join(ids), "--no-politeness", "--max-pages", str(PAGES)
             )
             with sqlite3.connect(db) as conn:
                 pages = conn.execute("select count(*) from pages").fetchone()[0]

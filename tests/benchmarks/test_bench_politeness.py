@@ -18,9 +18,9 @@ from tests.benchmarks.harness import (
     QUICK,
     clean_entities,
     crawl_config,
+    crawl_demo,
     fmt,
     record,
-    run_cli,
     served_demo,
     summary,
     target,
@@ -48,12 +48,7 @@ def test_politeness_against_ideal(tmp_path):
         runs = []
         for n in range(REPEATS):
             db = tmp_path / f"polite-{n}.db"
-            done = run_cli(
-                "crawl",
-                *("--quarter", "2026Q4", "--entities", demo.registry, "--db", str(db)),
-                *("--only", ",".join(ids), "--as-of", demo.truth["as_of"]),
-                *("--config", cfg, "--ca-file", demo.ca),
-            )
+            done = crawl_demo(demo, db, "--only", ",".join(ids), "--config", cfg)
             # Requests per host: stored pages plus Scrapy's own robots.txt fetch of each host.
             with sqlite3.connect(db) as conn:
                 per_host = [

@@ -17,6 +17,7 @@ from tests.benchmarks.harness import (
     QUICK,
     ROOT,
     crawl_config,
+    crawl_demo,
     fmt,
     record,
     run_cli,
@@ -51,10 +52,8 @@ def test_score_and_report_twelve_quarters(tmp_path):
         common = ("--quarter", str(SOURCE), "--db", str(db))
         reported = str(demo.root / "reported.csv")
         run_cli("import", "reported", reported, *common, "--entities", demo.registry)
-        crawl = run_cli(
-            "crawl",
-            *(*common, "--entities", demo.registry, "--as-of", demo.truth["as_of"]),
-            *("--no-politeness", "--config", cfg, "--max-pages", "30", "--ca-file", demo.ca),
+        crawl = crawl_demo(
+            demo, db, "--no-politeness", "--config", cfg, "--max-pages", "30", quarter=str(SOURCE)
         )
         check = run_cli(
             "check",
