@@ -64,7 +64,7 @@ def facts():
 
 
 def section_urls(facts, crit):
-    return [u for u, _ in facts["section_links"].get(crit, [])]
+    return [u for u, *_ in facts["section_links"].get(crit, [])]
 
 
 # --- analyze_page ----------------------------------------------------------------------------
@@ -75,9 +75,10 @@ def test_sections_found_by_link_text_and_by_url(facts):
     assert section_urls(facts, "info.org_structure") == [
         "https://snv.example.gov.vn/co-cau-to-chuc"
     ]
-    # an image link without text is found by its slug
+    # an image link without text is found by its file name (banner-lanh-dao.png): weak
+    # evidence, said so, which the target page's own heading must confirm
     assert facts["section_links"]["info.leadership"] == [
-        ["https://snv.example.gov.vn/lanh-dao-so", ""]
+        ["https://snv.example.gov.vn/lanh-dao-so", "", "image"]
     ]
     assert section_urls(facts, "info.legal_documents") == ["https://snv.example.gov.vn/van-ban"]
     assert section_urls(facts, "info.news") == ["https://snv.example.gov.vn/tin-tuc"]

@@ -189,11 +189,20 @@ def _section_body(site: dict, e: dict, crit: str, query: dict) -> str | None:
             f"<td>Quyết định ban hành quy chế số {n + 1}</td></tr>"
             for n in range(e["n_docs"])
         )
+        # The search box only where the portal's search works: a dead one is linked_broken.
+        if e["func"]["func.search"] == "present":
+            text += '<form action="/tim-kiem" method="get"><input name="q"></form>'
         text += (
-            '<form action="/tim-kiem" method="get"><input name="q"></form>'
             "<table class='van-ban'><tr><th>Số ký hiệu</th><th>Ngày ban hành</th>"
             f"<th>Trích yếu</th></tr>{rows}</table>"
         )
+    elif crit == "info.direction":
+        rows = "".join(
+            f"<li>Lịch công tác tuần {n + 1} của Lãnh đạo "
+            f"({esc(format_date(e['news_dates'][n % n_news(e)], 0))})</li>"
+            for n in range(3)
+        )
+        text += f"<ul class='lich-cong-tac'>{rows}</ul>"
     elif crit == "info.procedures":
         text += f'<p><a href="{dvc_url(site, e)}/">Cổng dịch vụ công trực tuyến của đơn vị</a></p>'
     return f"<h1>{esc(heading)}</h1>{text}"

@@ -190,7 +190,7 @@ SECTIONS = {
     ),
     "info.law_dissemination": (
         "pho-bien-phap-luat",
-        ["Phổ biến giáo dục pháp luật", "Phổ biến pháp luật", "Hướng dẫn", "Chính sách"],
+        ["Phổ biến giáo dục pháp luật", "Phổ biến pháp luật", "PBGDPL", "Tuyên truyền pháp luật"],
     ),
     "info.strategy_plans": (
         "quy-hoach-ke-hoach",

@@ -19,6 +19,14 @@ import statistics
 from datetime import date
 
 from crawler.detect.priority import canonical
+from crawler.detect.sections import (
+    STRONG,
+    Site,
+    candidates,
+    content_verdict,
+    home_news_list,
+    service_portal_link,
+)
 from crawler.detect.text import excerpt
 
 SECTION_CRITERIA = (
@@ -42,7 +50,6 @@ SECTION_CRITERIA = (
     "func.sitemap",
 )
 SITE_CRITERIA = (*SECTION_CRITERIA, "func.search", "func.links", "func.freshness")
-MIN_CONTENT = 80
 FAILED = {"dns_error", "connect_error", "timeout", "tls_error", "too_many_redirects", "too_large"}
 
 
@@ -77,6 +84,7 @@ def judge_entity(
     tls: dict | None = None,
     https: dict | None = None,
     sitemap: dict | None = None,
+    service_hosts: tuple[str, ...] = (),
 ) -> list[dict]:
     """Findings for every site-level criterion of one entity."""
     by_url: dict[str, dict] = {}
@@ -103,7 +111,8 @@ def judge_entity(
             for c in SITE_CRITERIA
         ]
     else:
-        findings += [_section(c, portal, by_url, sitemap) for c in SECTION_CRITERIA]
+        site = Site.learn(portal, by_url, home_url, service_hosts)
+        findings += [_section(c, site, sitemap) for c in SECTION_CRITERIA]
         findings.append(_search(home, portal, by_url))
         findings.append(_links(portal))
         findings.append(_freshness(portal, as_of))
@@ -112,48 +121,44 @@ def judge_entity(
     return findings
 
 
-def _section(crit: str, portal: list[dict], by_url: dict, sitemap: dict | None) -> dict:
-    candidates = []
-    for p in portal:
-        for url, text in p["facts"].get("section_links", {}).get(crit, []):
-            candidates.append((url, text, p["url"]))
-    broken = unfetched = None
-    for url, text, found_on in candidates:
-        target = by_url.get(canonical(url))
+def _section(crit: str, site: Site, sitemap: dict | None) -> dict:
+    broken = shell = unfetched = None
+    for url, text, how, found_on in candidates(crit, site):
+        target = site.by_url.get(canonical(url))
         if target is None:
-            unfetched = unfetched or (url, text)
+            if how in STRONG:
+                unfetched = unfetched or (url, text)
             continue
-        facts = target.get("facts") or {}
-        if _ok(target) and (
-            facts.get("text_len", 0) >= MIN_CONTENT or facts.get("section_headings")
-        ):
+        if not _ok(target):
+            if target.get("fetch_status") == "robots_disallowed":
+                unfetched = unfetched or (url, text)
+            elif broken is None and how in STRONG:
+                broken = (url, text, target)
+            continue
+        if not target.get("facts"):
+            continue
+        named = site.heading_names(target) == crit
+        if how not in STRONG and not named:
+            continue  # an image or slug alone is a lead, confirmed only by the page's heading
+        verdict = content_verdict(crit, target, site)
+        decided = how if how == "heading" or not named else f"{how}+heading"
+        if verdict == "ok":
+            facts = target["facts"]
             heading = facts.get("section_headings", {}).get(crit) or facts.get("title")
             return _finding(
                 crit,
                 "present",
                 evidence_url=url,
                 http_status=target.get("http_status"),
-                link_text=text,
+                link_text=text or None,
                 excerpt=heading,
-                detail={"found_on": found_on},
+                detail={"found_on": found_on, "decided_by": decided},
             )
-        if target.get("fetch_status") == "robots_disallowed":
-            unfetched = unfetched or (url, text)
-        elif broken is None:
-            broken = (url, text, target)
-    if crit == "info.contact":
-        for p in portal:
-            block = p["facts"].get("contact_block")
-            if block:
-                return _finding(
-                    crit,
-                    "present",
-                    evidence_url=p["url"],
-                    http_status=p.get("http_status"),
-                    excerpt=block,
-                    selector="footer",
-                    detail={"where": "footer"},
-                )
+        if shell is None:
+            shell = (url, text, target, verdict, decided)
+    home_block = _home_block(crit, site)
+    if home_block:
+        return home_block
     if crit == "func.sitemap" and sitemap and sitemap.get("urls"):
         return _finding(
             crit,
@@ -161,6 +166,19 @@ def _section(crit: str, portal: list[dict], by_url: dict, sitemap: dict | None) 
             evidence_url=sitemap["url"],
             http_status=200,
             excerpt=f"{sitemap['urls']} URLs in sitemap.xml",
+            detail={"decided_by": "sitemap.xml"},
+        )
+    if shell:
+        url, text, target, verdict, decided = shell
+        return _finding(
+            crit,
+            "linked_broken",
+            status=verdict,
+            evidence_url=url,
+            http_status=target.get("http_status"),
+            link_text=text or None,
+            excerpt=target["facts"].get("title"),
+            detail={"shell": verdict, "decided_by": decided},
         )
     if broken:
         url, text, target = broken
@@ -177,7 +195,7 @@ def _section(crit: str, portal: list[dict], by_url: dict, sitemap: dict | None) 
             excerpt=target.get("error"),
         )
     if unfetched:
-        target = by_url.get(canonical(unfetched[0]))
+        target = site.by_url.get(canonical(unfetched[0]))
         reason = (target or {}).get("fetch_status") or "not_checked"
         return _finding(
             crit, "unknown", status=reason, evidence_url=unfetched[0], link_text=unfetched[1]
@@ -185,26 +203,70 @@ def _section(crit: str, portal: list[dict], by_url: dict, sitemap: dict | None) 
     return _finding(
         crit,
         "absent",
-        evidence_url=portal[0]["url"] if portal else None,
-        detail={"pages_searched": len(portal)},
+        evidence_url=site.pages[0]["url"] if site.pages else None,
+        detail={"pages_searched": len(site.pages)},
     )
+
+
+def _home_block(crit: str, site: Site) -> dict | None:
+    """Content that portals put in a block rather than on a page of its own."""
+    if crit == "info.contact":
+        for p in site.pages:
+            block = p["facts"].get("contact_block")
+            if block:
+                return _finding(
+                    crit,
+                    "present",
+                    evidence_url=p["url"],
+                    http_status=p.get("http_status"),
+                    excerpt=block,
+                    selector="footer",
+                    detail={"where": "footer", "decided_by": "footer block"},
+                )
+    if crit == "info.news":
+        news = home_news_list(site)
+        if news:
+            return _finding(
+                crit,
+                "present",
+                evidence_url=news["url"],
+                excerpt=news["heading"],
+                detail={"where": "home", "decided_by": "home block", "dates": news["dates"]},
+            )
+    if crit == "info.procedures":
+        link = service_portal_link(site)
+        if link:
+            url, text, found_on = link
+            return _finding(
+                crit,
+                "present",
+                evidence_url=url,
+                link_text=text or None,
+                detail={"found_on": found_on, "decided_by": "service portal link"},
+            )
+    return None
 
 
 def _search(home: dict, portal: list[dict], by_url: dict) -> dict:
     form = next((p["facts"]["search_form"] for p in portal if p["facts"].get("search_form")), None)
     if not form:
         return _finding("func.search", "absent", evidence_url=home["url"])
-    results = [
-        p for u, p in by_url.items() if u.startswith(canonical(form["action"]).split("?")[0] + "?")
-    ]
+    if form.get("method") == "get":
+        base = canonical(form["action"]).split("?")[0] + "?"
+        results = [p for u, p in by_url.items() if u.startswith(base)]
+    else:
+        handler = by_url.get(canonical(form["action"]))
+        results = [handler] if handler else []
     if results and not any(_ok(r) for r in results):
         r = results[0]
+        status = r.get("fetch_status")
         return _finding(
             "func.search",
             "linked_broken",
-            status=r.get("fetch_status"),
+            status=f"http_{r.get('http_status')}" if status == "ok" else status,
             evidence_url=r["url"],
             http_status=r.get("http_status"),
+            detail={**form, "decided_by": "search handler answered an error"},
         )
     evidence = results[0]["url"] if results else form["action"]
     return _finding(

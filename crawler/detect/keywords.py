@@ -25,4 +25,8 @@ def keywords() -> dict:
     data["sections"] = sections
     data["levels"] = [(level, [fold(c) for c in cues]) for level, cues in data["levels"]]
     data["tt32_fields"] = {k: [fold(c) for c in v] for k, v in data["tt32_fields"].items()}
+    content = data["content"]
+    content["cues"] = {crit: [fold(c) for c in cues] for crit, cues in content["cues"].items()}
+    for key in ("placeholder", "test_entry", "not_found"):
+        content[key] = [fold(c) for c in content[key]]
     return data

@@ -13,12 +13,15 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
+from crawler.detect.blocks import NAME_LEN, fingerprint, page_blocks
 from crawler.detect.dates import find_dates
 from crawler.detect.keywords import keywords
 from crawler.detect.services import parse_catalogue, tt32_fields
 from crawler.detect.text import excerpt, fold, nfc, slug_fold
 
 MAX_LINKS = 400
+MAX_EXTERNAL = 150
+_TITLE_SEP = re.compile(r"\s+[-|–—:]+\s+|\s*\|\s*")
 _VI_CHARS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
 _EN_WORDS = re.compile(r"\b(the|and|of|to|for|with|is|are|this|our)\b", re.I)
 _LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$", re.I)
@@ -29,6 +32,18 @@ def match_section(text: str, url: str = "") -> str | None:
     """The criterion a link's text (or else its URL path) names; the longest cue wins.
 
     Cached: menus repeat the same (text, url) on every page of a portal."""
+    named = name_section(text)
+    if named or len(fold(text).split()) > 4:
+        return named
+    return slug_section(url)
+
+
+@lru_cache(maxsize=16384)
+def name_section(text: str) -> str | None:
+    """The criterion a short text (a menu item, a heading) names, or None.
+
+    A menu item is mostly its cue; a news headline that mentions "thủ tục hành chính" is not,
+    and "Bộ Tài chính" names an agency, not the budget section, unless the cue is the whole text."""
     kw = keywords()
     folded = fold(text)
     best, best_len = None, 0
@@ -41,19 +56,46 @@ def match_section(text: str, url: str = "") -> str | None:
                 if len(cue) > best_len and f" {cue} " in padded:
                     best, best_len = crit, len(cue)
                     break
-    # A menu item is mostly its cue; a news headline that mentions "thủ tục hành chính" is not.
-    # "Bộ Tài chính" names an agency, not the budget section, unless the cue is the whole text.
     agency = folded.startswith(tuple(kw["agency_prefixes"])) and best_len < len(folded)
-    if best and best_len >= 0.5 * len(folded) and not agency:
+    # "Thông tin dự án", "Chuyên mục thống kê": the generic head word is not part of the name.
+    core = len(folded)
+    for word in kw["generic_prefixes"]:
+        if folded.startswith(word + " "):
+            core -= len(word) + 1
+            break
+    if best and best_len >= 0.5 * core and not agency:
         return best
-    if len(folded.split()) > 4:
-        return None
+    return None
+
+
+@lru_cache(maxsize=16384)
+def slug_section(url: str) -> str | None:
+    """The criterion a URL path names (weak evidence: article slugs repeat headline words)."""
     best, best_len = None, 0
     path = f" {slug_fold(urlsplit(url).path)} "
-    for crit, cues in kw["sections"].items():
+    for crit, cues in keywords()["sections"].items():
         for cue in cues["slugs"]:
             if len(cue) > best_len and f" {cue} " in path:
                 best, best_len = crit, len(cue)
+    return best
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+@lru_cache(maxsize=16384)
+def file_section(src: str) -> str | None:
+    """The criterion an image's file name names: `ThongTinNguoiPhatNgon.gif`, `ttpbgdpl.png`."""
+    name = urlsplit(src).path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    words = slug_fold(_CAMEL.sub(" ", name))
+    compact = words.replace(" ", "")
+    best, best_len = None, 0
+    for crit, cues in keywords()["sections"].items():
+        for cue in (*cues["text"], *cues["slugs"]):
+            flat = cue.replace(" ", "")
+            hit = f" {cue} " in f" {words} " or (len(flat) >= 6 and flat in compact)
+            if hit and len(flat) > best_len:
+                best, best_len = crit, len(flat)
     return best
 
 
@@ -91,6 +133,7 @@ def analyze_page(url: str, html: str, *, site: str = "portal") -> dict:
     folded = fold(text)
 
     links, external, section_links = [], [], {}
+    groups: dict = {}
     for a in doc.xpath("//a[@href]"):
         href = a.get("href", "").strip()
         if href.startswith(("javascript:", "mailto:", "tel:", "#")):
@@ -98,33 +141,45 @@ def analyze_page(url: str, html: str, *, site: str = "portal") -> dict:
         target = urljoin(url, href).split("#")[0]
         label = nfc(element_text(a))[:120]
         if urlsplit(target).netloc != host:
-            external.append(target)
+            if len(external) < MAX_EXTERNAL:
+                external.append([target, label])
             continue
         if len(links) < MAX_LINKS:
             links.append([target, label])
-        crit = match_section(label, target)
+        crit, how = _link_section(a, label, target, groups)
         if crit:
-            section_links.setdefault(crit, []).append([target, label])
+            section_links.setdefault(crit, []).append([target, label, how])
 
     headings = {}
     for h in doc.xpath("//h1|//h2|//title"):
-        crit = match_section(h.text_content())
+        crit = name_section(h.text_content())
         if crit and crit not in headings:
             headings[crit] = excerpt(h.text_content(), 120)
+    body = doc.find("body") if doc.find("body") is not None else doc
+    blocks, names = page_blocks(body)
+    title = excerpt(" ".join(doc.xpath("//title/text()")), 300)
+    title_names = [
+        [fingerprint(fold(part)), part.strip()]
+        for part in _TITLE_SEP.split(title)
+        if fold(part) and len(part) <= NAME_LEN
+    ]
 
     facts = {
         "site": site,
-        "title": excerpt(" ".join(doc.xpath("//title/text()")), 300),
+        "title": title,
         "lang": (doc.xpath("string(/html/@lang)") or "").strip() or None,
         "content_lang": content_language(text),
         "text_len": len(text.strip()),
         "links": links,
         "external_links": len(external),
+        "external": external,
         "gov_links": sum(
-            urlsplit(u).hostname.endswith(".gov.vn") for u in external if urlsplit(u).hostname
+            urlsplit(u).hostname.endswith(".gov.vn") for u, _ in external if urlsplit(u).hostname
         ),
         "section_links": section_links,
         "section_headings": headings,
+        "blocks": blocks,
+        "names": title_names + names,
         "links_block": _links_block(doc, host, kw),
         "contact_block": _contact_block(doc, kw),
         "dates": sorted({d.isoformat() for d in find_dates(text)}, reverse=True)[:10],
@@ -144,6 +199,52 @@ def analyze_page(url: str, html: str, *, site: str = "portal") -> dict:
     if len(fields) >= 3:
         facts["tt32_fields"] = fields
     return facts
+
+
+def _link_section(a, label: str, target: str, groups: dict) -> tuple[str | None, str | None]:
+    """The criterion a link leads to and how the link says so, strongest evidence first:
+    its own text, the menu group it sits under, its image (alt, title, file name), its slug."""
+    crit = name_section(label)
+    if crit:
+        return crit, "text"
+    if len(fold(label).split()) > 4:
+        return None, None
+    for img in a.xpath(".//img"):
+        for attr in ("alt", "title"):
+            crit = name_section(img.get(attr) or "")
+            if crit:
+                return crit, "image"
+        crit = file_section(img.get("src") or "")
+        if crit:
+            return crit, "image"
+    crit = name_section(a.get("title") or "")
+    if crit:
+        return crit, "image"
+    group = a.getparent()
+    while group is not None and group.tag not in ("ul", "ol"):
+        group = group.getparent()
+    if group is not None:
+        if group not in groups:
+            groups[group] = name_section(_group_heading(group))
+        if groups[group]:
+            return groups[group], "group"
+    crit = slug_section(target)
+    return (crit, "slug") if crit else (None, None)
+
+
+def _group_heading(lst) -> str:
+    """The label a nested menu list sits under: the text before the list in its parent item."""
+    parent = lst.getparent()
+    if parent is None or parent.tag not in ("li", "div", "td"):
+        return ""
+    parts = [parent.text or ""]
+    for child in parent:
+        if child is lst:
+            break
+        if isinstance(child.tag, str) and child.tag not in ("ul", "ol", "script", "style"):
+            parts.append(element_text(child))
+        parts.append(child.tail or "")
+    return " ".join(" ".join(parts).split())[:80]
 
 
 def _links_block(doc, host: str, kw) -> dict | None:

@@ -243,6 +243,9 @@ class PortalSpider(scrapy.Spider):
             home_url=canonical(entity["portal_url"]),
             tls=self.tls.get(urlsplit(entity["portal_url"]).netloc),
             https=_https_facts(entity),
+            service_hosts=tuple(
+                urlsplit(u).hostname for u in (entity.get("dvc_url"),) if u and urlsplit(u).hostname
+            ),
             **self.store.probes(entity["id"]),
         )
         self.judged.add(entity["id"])
@@ -275,9 +278,12 @@ class PortalSpider(scrapy.Spider):
                 continue
             candidates.append((link_priority(url, text), url, text))
         form = facts.get("search_form")
-        if form and form.get("method") == "get" and site == "portal":
-            query = f"{form['action'].split('?')[0]}?{form['param']}=dich+vu+cong"
-            candidates.append((95, canonical(query), "search"))
+        if form and site == "portal":
+            if form.get("method") == "get":
+                query = f"{form['action'].split('?')[0]}?{form['param']}=dich+vu+cong"
+                candidates.append((95, canonical(query), "search"))
+            else:  # never submitted: a plain GET only shows whether the handler exists at all
+                candidates.append((95, canonical(form["action"]), "search handler"))
         catalogue = facts.get("catalogue") or {}
         out = []
         for api in catalogue.get("json_endpoints", []):

@@ -1,0 +1,158 @@
+"""Information sections judged by what the pages show, not by which links carry a cue word.
+
+A section is a page whose own heading names it (the title, a heading or the first own block,
+not the menus every page repeats) or that a menu item names, and whose own content is of that
+kind (config/keywords.yaml `content`). Evidence, strongest first: the link's own text, the menu
+group it sits under, the target page's own heading, the link's image (alt, title, file name) and
+its slug; the last two count only when the target's heading confirms them. A page that answers
+200 but carries only a placeholder, editor test entries, a not-found text or nothing of its own
+is an empty shell: linked but broken, with a status saying which.
+
+The site's template is learned from its own pages: a block fingerprint that recurs on a large
+share of the crawled pages is menu, header, sidebar or footer.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from crawler.detect.blocks import block_features
+from crawler.detect.keywords import keywords
+from crawler.detect.page import name_section
+from crawler.detect.priority import canonical
+
+STRONG = ("text", "group", "heading")
+TEMPLATE_SHARE = 0.3  # a block on this share of the site's pages (and on 3 or more) is template
+HEAD_NAMES = 4  # the page's first own short blocks that may be its heading
+SHELLS = ("soft_404", "placeholder", "test_only", "empty", "off_topic")
+
+
+@dataclass
+class Site:
+    """What the judgement knows of one portal: its pages and the template they share."""
+
+    pages: list[dict]
+    by_url: dict[str, dict]
+    template: frozenset[str]
+    home_url: str
+    service_hosts: tuple[str, ...] = ()
+    named: dict[str, str | None] = field(default_factory=dict)
+
+    @classmethod
+    def learn(cls, pages: list[dict], by_url: dict, home_url: str, service_hosts=()) -> Site:
+        seen = Counter()
+        for p in pages:
+            facts = p["facts"]
+            seen.update({b[0] for b in (*facts.get("blocks", []), *facts.get("names", []))})
+        floor = max(3, TEMPLATE_SHARE * len(pages))
+        template = frozenset(fp for fp, n in seen.items() if n >= floor) if len(pages) >= 4 else ()
+        return cls(pages, by_url, frozenset(template), canonical(home_url), tuple(service_hosts))
+
+    def own_blocks(self, page: dict) -> list[list]:
+        return [b for b in page["facts"].get("blocks", []) if b[0] not in self.template]
+
+    def own_names(self, page: dict) -> list[str]:
+        """The page's first short texts that are its own: its heading is among them."""
+        own = [t for fp, t in page["facts"].get("names", []) if fp not in self.template]
+        return own[:HEAD_NAMES]
+
+    def heading_names(self, page: dict) -> str | None:
+        """The criterion the page's own heading names (None for the home page)."""
+        url = page["url"]
+        if url not in self.named:
+            crit = None
+            if canonical(url) != self.home_url:
+                for text in self.own_names(page):
+                    crit = name_section(text)
+                    if crit:
+                        break
+            self.named[url] = crit
+        return self.named[url]
+
+
+def content_verdict(crit: str, page: dict, site: Site) -> str:
+    """`ok`, or the kind of empty shell the page is (one of SHELLS)."""
+    spec = keywords()["content"]
+    blocks = site.own_blocks(page)
+    title = (page["facts"].get("title") or "").lower()
+    if any(b[2].get("f") for b in blocks) or "404" in title and "not found" in title:
+        return "soft_404"
+    if any(block_features(t).get("s") for t in site.own_names(page)[:2]):
+        return "test_only"  # the page is itself an editor's test entry
+    real = [b for b in blocks if not ({"x", "s", "f"} & b[2].keys())]
+    chars = sum(b[1] for b in real if not _only_dates(b))
+    placeholder = any("x" in b[2] for b in blocks)
+    tests = any("s" in b[2] for b in blocks)
+    if chars < spec["min_chars"]:
+        return "placeholder" if placeholder else "test_only" if tests else "empty"
+    if not _meets(spec["require"].get(crit, {}), crit, real):
+        return (
+            "test_only"
+            if tests and _meets(spec["require"].get(crit, {}), crit, blocks)
+            else ("placeholder" if placeholder else "off_topic")
+        )
+    return "ok"
+
+
+def _only_dates(block: list) -> bool:
+    return block[1] <= 24 and block[2].get("d", 0) >= 1
+
+
+def _meets(require: dict, crit: str, blocks: list[list]) -> bool:
+    totals, numbers = Counter(), set()
+    for _fp, _len, feats in blocks:
+        for key, value in feats.items():
+            if key == "c":
+                totals["c"] += crit in value
+            elif key == "n":
+                numbers.update(value)
+            else:
+                totals[key] += value
+    totals["n"] = len(numbers)
+    for key, need in require.items():
+        if key == "any":
+            if not any(totals[k] for k in need):
+                return False
+        elif totals[key] < need:
+            return False
+    return True
+
+
+def candidates(crit: str, site: Site) -> list[tuple[str, str, str, str]]:
+    """(target, link text, how, found on) for every lead to the section, strongest first."""
+    leads = []
+    for p in site.pages:
+        for url, text, *how in p["facts"].get("section_links", {}).get(crit, []):
+            leads.append((url, text, how[0] if how else "text", p["url"]))
+    for p in site.pages:
+        if site.heading_names(p) == crit:
+            leads.append((p["url"], "", "heading", p["url"]))
+    order = {"text": 0, "group": 1, "heading": 2, "image": 3, "slug": 4}
+    leads.sort(key=lambda lead: order.get(lead[2], 5))
+    return leads
+
+
+def service_portal_link(site: Site) -> tuple[str, str, str] | None:
+    """A link from any portal page to the entity's service portal or the national one."""
+    hosts = {h.lower() for h in (*site.service_hosts, *keywords()["service_portals"])}
+    for p in site.pages:
+        for url, text in p["facts"].get("external", []):
+            host = (urlsplit(url).hostname or "").lower()
+            if host and any(host == h or host.endswith("." + h) for h in hosts):
+                return url, text, p["url"]
+    return None
+
+
+def home_news_list(site: Site) -> dict | None:
+    """A dated news list on the home page: news even when the menu's news page is missing."""
+    home = site.by_url.get(site.home_url)
+    if not home or not home.get("facts"):
+        return None
+    own = site.own_blocks(home)
+    dates = sum(b[2].get("d", 0) for b in own)
+    names = [t for _fp, t in home["facts"].get("names", []) if name_section(t) == "info.news"]
+    if names and dates >= keywords()["content"]["require"]["info.news"]["d"]:
+        return {"url": home["url"], "heading": names[0], "dates": dates}
+    return None
