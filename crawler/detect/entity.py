@@ -123,25 +123,26 @@ def judge_entity(
 
 def _section(crit: str, site: Site, sitemap: dict | None) -> dict:
     broken = shell = unfetched = None
-    for url, text, how, found_on in candidates(crit, site):
+    for url, text, hows, found_on in candidates(crit, site):
+        strong = bool(STRONG & set(hows))
         target = site.by_url.get(canonical(url))
         if target is None:
-            if how in STRONG:
+            if strong:
                 unfetched = unfetched or (url, text)
             continue
         if not _ok(target):
             if target.get("fetch_status") == "robots_disallowed":
                 unfetched = unfetched or (url, text)
-            elif broken is None and how in STRONG:
+            elif broken is None and strong:
                 broken = (url, text, target)
             continue
         if not target.get("facts"):
             continue
         named = site.heading_names(target) == crit
-        if how not in STRONG and not named:
+        if not strong and not named:
             continue  # an image or slug alone is a lead, confirmed only by the page's heading
         verdict = content_verdict(crit, target, site)
-        decided = how if how == "heading" or not named else f"{how}+heading"
+        decided = "+".join((*hows, "heading") if named and "heading" not in hows else hows)
         if verdict == "ok":
             facts = target["facts"]
             heading = facts.get("section_headings", {}).get(crit) or facts.get("title")

@@ -23,7 +23,7 @@ from crawler.detect.keywords import keywords
 from crawler.detect.page import name_section
 from crawler.detect.priority import canonical
 
-STRONG = ("text", "group", "heading")
+STRONG = frozenset(("text", "group", "heading"))
 TEMPLATE_SHARE = 0.3  # a block on this share of the site's pages (and on 3 or more) is template
 HEAD_NAMES = 4  # the page's first own short blocks that may be its heading
 SHELLS = ("soft_404", "placeholder", "test_only", "empty", "off_topic")
@@ -88,11 +88,7 @@ def content_verdict(crit: str, page: dict, site: Site) -> str:
     if chars < spec["min_chars"]:
         return "placeholder" if placeholder else "test_only" if tests else "empty"
     if not _meets(spec["require"].get(crit, {}), crit, real):
-        return (
-            "test_only"
-            if tests and _meets(spec["require"].get(crit, {}), crit, blocks)
-            else ("placeholder" if placeholder else "off_topic")
-        )
+        return "test_only" if tests else "placeholder" if placeholder else "off_topic"
     return "ok"
 
 
@@ -120,18 +116,24 @@ def _meets(require: dict, crit: str, blocks: list[list]) -> bool:
     return True
 
 
-def candidates(crit: str, site: Site) -> list[tuple[str, str, str, str]]:
-    """(target, link text, how, found on) for every lead to the section, strongest first."""
-    leads = []
+ORDER = ("text", "group", "heading", "image", "slug")
+
+
+def candidates(crit: str, site: Site) -> list[tuple[str, str, tuple[str, ...], str]]:
+    """(target, link text, how it was led to, found on) per target page, strongest first."""
+    leads: dict[str, list] = {}
     for p in site.pages:
         for url, text, *how in p["facts"].get("section_links", {}).get(crit, []):
-            leads.append((url, text, how[0] if how else "text", p["url"]))
+            lead = leads.setdefault(canonical(url), [url, text, set(), p["url"]])
+            lead[2].add(how[0] if how else "text")
+            if not lead[1] and text:
+                lead[1] = text
     for p in site.pages:
         if site.heading_names(p) == crit:
-            leads.append((p["url"], "", "heading", p["url"]))
-    order = {"text": 0, "group": 1, "heading": 2, "image": 3, "slug": 4}
-    leads.sort(key=lambda lead: order.get(lead[2], 5))
-    return leads
+            leads.setdefault(canonical(p["url"]), [p["url"], "", set(), p["url"]])[2].add("heading")
+    out = [(u, t, tuple(h for h in ORDER if h in hows), f) for u, t, hows, f in leads.values()]
+    out.sort(key=lambda lead: ORDER.index(lead[2][0]))
+    return out
 
 
 def service_portal_link(site: Site) -> tuple[str, str, str] | None:

@@ -16,6 +16,7 @@ from scoring.cli.demo import demo
 from scoring.cli.entities import entities
 from scoring.cli.export import export
 from scoring.cli.imports import import_group
+from scoring.cli.labels import compare_labels_cmd
 from scoring.cli.override import override
 from scoring.cli.report import report
 from scoring.cli.review import review
@@ -31,7 +32,7 @@ def cli():
 
 COMMANDS = (
     entities, db, browser, demo, crawl, check, score, rankings, override, import_group,
-    report, export, review, run,
+    report, export, review, run, compare_labels_cmd,
 )  # fmt: skip
 for command in COMMANDS:
     cli.add_command(command)
