@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -221,3 +222,24 @@ def test_exact_group_counts(tmp_path):
     )
     with pytest.raises(InputError, match="--groups"):
         build_demo(tmp_path / "bad", entities=10, groups=(17, 5, 34), pages=30)
+
+
+def test_the_real_portal_family_plants_every_case_in_truth(tmp_path):
+    """The `sharepoint` template's real-portal cases (crawler/demo/realistic.py) all occur in a
+    40-entity demo, each marked in truth so agreement can be reported per case."""
+    from crawler.demo import realistic
+
+    build_demo(tmp_path, entities=40, pages=40, services=5, seed=3, port=8765)
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    sharepoint = [e for e in truth["entities"].values() if e["template"] == realistic.TEMPLATE]
+    assert len(sharepoint) == 10
+    cases = Counter(
+        rec["case"] for e in sharepoint for rec in e["criteria"].values() if rec.get("case")
+    )
+    expected = {"menu", "image_banner", "home_block_link", "home_list_only"}
+    expected |= {"service_portal_link", *realistic.SHELLS}
+    assert expected <= set(cases), cases
+    for e in sharepoint:
+        for rec in e["criteria"].values():
+            if rec.get("case") in ("placeholder", "test_only", "soft_404"):
+                assert (rec["value"], rec["http_status"]) == ("linked_broken", 200)

@@ -13,12 +13,15 @@ def compare(truth: dict, findings: list[dict], *, freshness_tolerance: int = 0) 
     """Agreement over (entity, criterion) pairs of every info.* and func.* criterion."""
     got = {(f["entity_id"], f["criterion"]): f for f in findings}
     pairs, agree, disagreements = 0, 0, []
+    by_template: dict[str, list[int]] = {}
     for eid, ent in sorted(truth["entities"].items()):
         if not ent.get("reachable", True):
             continue
+        tally = by_template.setdefault(ent.get("template", "?"), [0, 0])
         for crit, expected in sorted(ent["criteria"].items()):
             found = got.get((eid, crit))
             pairs += 1
+            tally[1] += 1
             if crit == "func.freshness":
                 value = found and found.get("numeric")
                 ok = value is not None and abs(value - expected["value"]) <= freshness_tolerance
@@ -27,6 +30,7 @@ def compare(truth: dict, findings: list[dict], *, freshness_tolerance: int = 0) 
                 ok = value == expected["value"]
             if ok:
                 agree += 1
+                tally[0] += 1
             else:
                 disagreements.append(
                     {
@@ -37,12 +41,16 @@ def compare(truth: dict, findings: list[dict], *, freshness_tolerance: int = 0) 
                         "status": found and found.get("status"),
                         "evidence_url": found and found.get("evidence_url"),
                         "truth_url": expected.get("url"),
+                        "case": expected.get("case"),
                     }
                 )
     return {
         "pairs": pairs,
         "agree": agree,
         "share": agree / pairs if pairs else 0.0,
+        "by_template": {
+            t: {"agree": a, "pairs": n, "share": a / n} for t, (a, n) in by_template.items()
+        },
         "disagreements": disagreements,
     }
 

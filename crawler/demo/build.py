@@ -46,8 +46,15 @@ def _section_truth(site: dict, e: dict, crit: str) -> dict:
         if sec["footer_only"]:
             rec["url"] = base + "/"
             rec["where"] = "footer"
+    if sec.get("case"):
+        rec["case"] = sec["case"]
     if sec["value"] == "linked_broken":
-        rec["http_status"] = 404
+        shell = sec.get("case") not in (None, "http_404")
+        rec["http_status"] = 200 if shell else 404
+    if sec.get("case") == "home_list_only":
+        rec["url"] = base + "/"
+    elif sec.get("case") == "service_portal_link":
+        rec["url"] = dvc_url(site, e) + "/"
     return rec
 
 
@@ -140,7 +147,13 @@ def _facts(site: dict, e: dict) -> dict:
         + [
             _section_truth(site, e, c)["url"]
             for c, s in e["sections"].items()
-            if s["value"] == "linked_broken"
+            if s["value"] == "linked_broken" and _section_truth(site, e, c)["http_status"] == 404
+        ]
+        # the news page a `sharepoint` portal links but lacks (its home lists the news)
+        + [
+            base + section_path(e, s["slug"])
+            for s in e["sections"].values()
+            if s.get("case") == "home_list_only"
         ],
         "title_has_script": e["xss_title"],
     }

@@ -17,7 +17,7 @@ from crawler.demo import vocab
 from crawler.errors import InputError
 from crawler.quarters import Quarter
 
-TEMPLATES = ("liferay", "modern", "classic")
+TEMPLATES = ("liferay", "modern", "classic", "sharepoint")
 GROUPS_ORDER = ("ministry", "gov_agency", "province")
 INFO_CRITERIA = [*vocab.SECTIONS, "info.english"]
 FUNC_PRESENCE = ("func.search", "func.links", "func.sitemap")
@@ -168,6 +168,10 @@ def _sections(seed, eid, q: float, template: str) -> dict:
         template == "liferay" or u(seed, eid, "footer") < 0.5
     )
     contact["footer_only"] = contact["footer"] and u(seed, eid, "footer-only") < 0.4
+    if template == "sharepoint":
+        from crawler.demo.realistic import shape_sections
+
+        shape_sections(seed, eid, out)
     return out
 
 
@@ -265,7 +269,7 @@ def build_model(
     out = []
     for i, (group, vi, en, eid) in enumerate(names):
         q = quality(seed, eid, quarter)
-        template = TEMPLATES[i % 3]
+        template = TEMPLATES[i % len(TEMPLATES)]
         host = host_for(1, i) if i != unreachable else f"{UNREACHABLE_BASE}.1"
         dvc_host = host_for(2, i) if i != unreachable else f"{UNREACHABLE_BASE}.2"
         tls = "self_signed" if i == self_signed else "expired" if i == expired else "none"

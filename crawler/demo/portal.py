@@ -6,7 +6,7 @@ import re
 import struct
 import zlib
 
-from crawler.demo import faults, vocab
+from crawler.demo import faults, realistic, vocab
 from crawler.demo.common import (
     Reply,
     base_url,
@@ -34,7 +34,7 @@ PDF = (
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
-_IMAGE = re.compile(r"^/static/(anh-\d+|bai-\d+)\.png$")
+_IMAGE = re.compile(r"^/(static/(anh-\d+|bai-\d+)\.png|Style(%20| )Library/images/\w[\w.-]*)$")
 
 
 def _png() -> bytes:
@@ -74,6 +74,8 @@ def base_pages(e: dict) -> list[str]:
     for crit, sec in e["sections"].items():
         if sec["value"] != "present" or (crit == "info.contact" and sec.get("footer_only")):
             continue
+        if sec.get("case") in ("home_list_only", "service_portal_link"):
+            continue
         if crit == "info.english":
             out += ["/en/", "/en/about", "/en/contact"]
             continue
@@ -85,6 +87,8 @@ def base_pages(e: dict) -> list[str]:
     out += [f"/bai-viet/{n}.html" for n in range(n_news(e))]
     if present(e, "info.legal_documents"):
         out += [f"/van-ban/{n}.html" for n in range(e["n_docs"])]
+    if e["template"] == realistic.TEMPLATE:
+        out += [f"/{slug}" for slug, _ in realistic.TRAP_HEADLINES]
     return out
 
 
@@ -134,9 +138,15 @@ def home(site: dict, e: dict) -> str:
             f'<div class="lien-ket-website"><h3>{esc(e["links_heading"])}</h3><ul>{lis}</ul></div>'
         )
     fault_links = "".join(f'<li><a href="{h}">{esc(t)}</a></li>' for t, h in faults.links(site, e))
+    # A dated list headed as news is news (evaluators count home blocks); a portal without a
+    # news section heads its list of announcements otherwise.
+    news_heading = "Tin mới nhất" if present(e, "info.news") else "Thông cáo mới"
+    if e["template"] == realistic.TEMPLATE:
+        news_heading = realistic.NEWS_HEADING if present(e, "info.news") else "Thông cáo mới"
+        fault_links += _realistic_home_links(site, e)
     body = (
         f"<h1>{esc(e['name_vi'])}</h1>"
-        f'<section class="tin-moi"><h2>Tin mới nhất</h2>{_news_list(e, 0, 8)}</section>'
+        f'<section class="tin-moi"><h2>{news_heading}</h2>{_news_list(e, 0, 8)}</section>'
         f'<div class="gallery">{"".join(images)}</div>'
         f'<ul class="other-links"><li><a href="{faults.DISALLOWED}">Thông cáo báo chí</a></li>'
         f"{fault_links}</ul>{links}"
@@ -144,6 +154,28 @@ def home(site: dict, e: dict) -> str:
     title = f"Trang chủ - {e['name_vi']}"
     if e["xss_title"]:
         return page(e, title + " <script>alert(1)</script>", body, raw_title=True)
+    return page(e, title, body)
+
+
+def _realistic_home_links(site: dict, e: dict) -> str:
+    """Home blocks with "Xem tiếp" links, headline traps and the service-portal link."""
+    out = []
+    for crit in realistic.HOME_BLOCKS:
+        sec = e["sections"][crit]
+        if sec.get("case") == "home_block_link":
+            path = section_path(e, sec["slug"])
+            out.append(f'<li><b>{esc(sec["text"])}</b> <a href="{path}">Xem tiếp</a></li>')
+    for slug, title in realistic.TRAP_HEADLINES:
+        out.append(f'<li><a href="/{slug}">{esc(title)}</a></li>')
+    if e["sections"]["info.procedures"].get("case") == "service_portal_link":
+        out.append(f'<li><a href="{dvc_url(site, e)}/">Trang dịch vụ công trực tuyến</a></li>')
+    return "".join(out)
+
+
+def _trap_article(site: dict, e: dict, title: str) -> str:
+    day = format_date(e["news_dates"][-1], 0)
+    body = f"<article><h2>{esc(title)}</h2><p class='date'>{esc(day)}</p>"
+    body += f"{paragraphs(site['seed'], e['id'], 'trap', title)}</article>"
     return page(e, title, body)
 
 
@@ -195,6 +227,12 @@ def _section_body(site: dict, e: dict, crit: str, query: dict) -> str | None:
         text += (
             "<table class='van-ban'><tr><th>Số ký hiệu</th><th>Ngày ban hành</th>"
             f"<th>Trích yếu</th></tr>{rows}</table>"
+        )
+    elif crit == "info.about":
+        text += (
+            f"<p>Vị trí và chức năng: {esc(e['name_vi'])} thực hiện chức năng quản lý nhà nước "
+            "trên địa bàn theo quy định của pháp luật.</p><p>Nhiệm vụ và quyền hạn: ban hành "
+            "và tổ chức thực hiện các chương trình, kế hoạch đã được phê duyệt.</p>"
         )
     elif crit == "info.direction":
         rows = "".join(
@@ -295,10 +333,21 @@ def route(site: dict, e: dict, path: str, query: dict) -> Reply:
     for crit, sec in e["sections"].items():
         if crit == "info.english" or path != section_path(e, sec["slug"]):
             continue
+        shell = sec.get("case") in realistic.SHELLS and sec["case"] != "http_404"
+        if sec["value"] == "linked_broken" and shell:
+            return html_reply(page(e, vocab.HEADINGS[crit], realistic.shell_body(sec)))
         if sec["value"] != "present" or (crit == "info.contact" and sec.get("footer_only")):
             return not_found()
+        if sec.get("case") in ("home_list_only", "service_portal_link"):
+            return not_found()
         body = _section_body(site, e, crit, query)
+        if body and e["template"] == realistic.TEMPLATE:
+            body = realistic.section_page(sec, body.split("</h1>", 1)[1])
         return html_reply(page(e, vocab.HEADINGS[crit], body)) if body else not_found()
+    if e["template"] == realistic.TEMPLATE:
+        trap = dict(realistic.TRAP_HEADLINES).get(path.lstrip("/"))
+        if trap:
+            return html_reply(_trap_article(site, e, trap))
     if _IMAGE.match(path):
         return Reply(body=PNG, content_type="image/png")
     m = _ARTICLE.match(path)

@@ -2,12 +2,14 @@
 
 `liferay` is modelled on a real provincial Liferay portal (upper-case menus, /web/<site>/<slug>
 URLs without diacritics, the contact block in the footer); `modern` is a header/cards/footer
-site; `classic` is a table layout with a left-column menu. Any of them may lack a mobile
-viewport (more likely the weaker the portal).
+site; `classic` is a table layout with a left-column menu; `sharepoint` is a district portal
+shaped like the real ones (crawler/demo/realistic.py). Any of them may lack a mobile viewport
+(more likely the weaker the portal).
 """
 
 from __future__ import annotations
 
+from crawler.demo import realistic
 from crawler.demo.common import esc
 from crawler.demo.vocab import SECTIONS
 
@@ -32,12 +34,16 @@ def _menu_items(e: dict) -> list[tuple[str, str, str]]:
             continue
         if crit == "info.contact" and sec.get("footer_only"):
             continue
+        if e["template"] == "sharepoint" and not realistic.in_menu(sec):
+            continue
         place = "menu"
         if e["template"] == "liferay" and crit in ("info.contact", "info.qa_feedback"):
             place = "footer"
         if e["template"] == "modern" and crit in ("info.contact_officials", "info.statistics"):
             place = "footer"
-        items.append((sec["text"], section_path(e, sec["slug"]), place))
+        if e["template"] == "sharepoint" and crit in ("info.contact", "info.qa_feedback"):
+            place = "footer"
+        items.append((sec["text"], section_path(e, sec["slug"]), place, crit))
     return items
 
 
@@ -67,8 +73,8 @@ def page(
 ) -> str:
     """A whole page: header, menu, body, footer, in the entity's template."""
     items = _menu_items(e)
-    menu = [(t, h) for t, h, p in items if p == "menu"]
-    footer_links = [(t, h) for t, h, p in items if p == "footer"]
+    menu = [(t, h) for t, h, p, _ in items if p == "menu"]
+    footer_links = [(t, h) for t, h, p, _ in items if p == "footer"]
     en = e["sections"]["info.english"]
     en_link = (
         f'<a class="lang-en" href="/en/">{esc(en["text"])}</a>' if en["value"] != "absent" else ""
@@ -83,6 +89,17 @@ def page(
         if e["func"]["func.search"] == "present"
         else ""
     )
+    if e["template"] == "sharepoint":
+        # Every page's <title> is the site's name, as on the real SharePoint-themed portals.
+        head = _head(
+            e, title if raw_title else f"Trang thông tin điện tử {e['name_vi']}", lang, raw_title
+        )
+        sidebar = "".join(
+            f"<li>{realistic.menu_link(c, e['sections'][c], h)}</li>"
+            for _t, h, p, c in items
+            if p == "menu"
+        )
+        return _sharepoint(e, head, sidebar, footer_links, en_link, search, contact, body, extra)
     head = _head(e, title, lang, raw_title)
     name = esc(e["name_vi"])
     flinks = " | ".join(f'<a href="{h}">{esc(t)}</a>' for t, h in footer_links)
@@ -118,4 +135,20 @@ def page(
         f'class="left-menu">{rows}</table>{search}</td><td valign="top">{body}</td></tr>'
         f'<tr><td colspan="2">{extra}</td></tr><tr><td colspan="2" class="footer">{flinks}'
         f"<br>{contact}</td></tr></table></center></body></html>"
+    )
+
+
+def _sharepoint(e, head, sidebar, footer_links, en_link, search, contact, body, extra) -> str:
+    name = esc(e["name_vi"])
+    flinks = " | ".join(f'<a href="{h}">{esc(t)}</a>' for t, h in footer_links)
+    return (
+        f"{head}<body>"
+        f'<div id="s4-titlerow"><table class="s4-titletable"><tr><td class="s4-titletext">'
+        f"<h1>Home</h1></td><td>{en_link}{search}</td></tr></table></div>"
+        f'<table class="layout"><tr><td class="left"><div class="navList"><ul class="ms-quickLaunch">'
+        f'<li class="ms-navSubMenu"><div class="ms-navheader"><span class="linkEmpty">'
+        f"CHUYÊN MỤC</span></div><ul>{sidebar}</ul></li></ul></div></td>"
+        f'<td class="main"><div class="content-main">{body}</div>{extra}</td></tr></table>'
+        f'<div class="footer"><div class="footer-links"><a href="/">Trang chủ</a> | {flinks}</div>'
+        f"<p>Cơ quan chủ quản: {name}</p>{contact}</div></body></html>"
     )

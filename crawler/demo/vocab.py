@@ -237,9 +237,10 @@ ENGLISH_LINKS = ["English", "EN", "Tiếng Anh"]
 SEARCH_LABELS = ["Tìm kiếm", "Tim kiem", "Tìm kiếm thông tin"]
 SITEMAP_LINKS = ["Sơ đồ cổng", "Sơ đồ website", "So do cong"]
 LINKS_HEADINGS = ["Liên kết website", "Liên kết", "LIÊN KẾT WEBSITE"]
+# Not the national public-service portal: a link to it meets info.procedures by itself.
 GOV_LINKS = [
     ("Cổng Thông tin điện tử Chính phủ", "https://chinhphu.vn/"),
-    ("Cổng Dịch vụ công quốc gia", "https://dichvucong.gov.vn/"),
+    ("Công báo Chính phủ", "https://congbao.chinhphu.vn/"),
     ("Bộ Tư pháp", "https://moj.gov.vn/"),
     ("Bộ Tài chính", "https://mof.gov.vn/"),
     ("Bộ Khoa học và Công nghệ", "https://mst.gov.vn/"),

@@ -25,6 +25,7 @@ from crawler.detect.sections import (
     candidates,
     content_verdict,
     home_news_list,
+    is_english,
     service_portal_link,
 )
 from crawler.detect.text import excerpt
@@ -136,7 +137,8 @@ def _section(crit: str, site: Site, sitemap: dict | None) -> dict:
             elif broken is None and strong:
                 broken = (url, text, target)
             continue
-        if not target.get("facts"):
+        facts = target.get("facts")
+        if not facts or (crit != "info.english" and is_english(facts)):
             continue
         named = site.heading_names(target) == crit
         if not strong and not named:

@@ -50,6 +50,12 @@ class Site:
         template = frozenset(fp for fp, n in seen.items() if n >= floor) if len(pages) >= 4 else ()
         return cls(pages, by_url, frozenset(template), canonical(home_url), tuple(service_hosts))
 
+    @property
+    def vietnamese(self) -> list[dict]:
+        """Pages that may hold a Vietnamese section: the English version's pages count for
+        info.english only (its "Contact" page is not the agency's contact section)."""
+        return [p for p in self.pages if not is_english(p["facts"])]
+
     def own_blocks(self, page: dict) -> list[list]:
         return [b for b in page["facts"].get("blocks", []) if b[0] not in self.template]
 
@@ -70,6 +76,13 @@ class Site:
                         break
             self.named[url] = crit
         return self.named[url]
+
+
+def is_english(facts: dict) -> bool:
+    """English content, or a page too short to tell that declares English."""
+    content = facts.get("content_lang")
+    declared = (facts.get("lang") or "").lower()
+    return content == "en" or (content != "vi" and declared.startswith("en"))
 
 
 def content_verdict(crit: str, page: dict, site: Site) -> str:
@@ -122,13 +135,13 @@ ORDER = ("text", "group", "heading", "image", "slug")
 def candidates(crit: str, site: Site) -> list[tuple[str, str, tuple[str, ...], str]]:
     """(target, link text, how it was led to, found on) per target page, strongest first."""
     leads: dict[str, list] = {}
-    for p in site.pages:
+    for p in site.pages if crit == "info.english" else site.vietnamese:
         for url, text, *how in p["facts"].get("section_links", {}).get(crit, []):
             lead = leads.setdefault(canonical(url), [url, text, set(), p["url"]])
             lead[2].add(how[0] if how else "text")
             if not lead[1] and text:
                 lead[1] = text
-    for p in site.pages:
+    for p in site.pages if crit == "info.english" else site.vietnamese:
         if site.heading_names(p) == crit:
             leads.setdefault(canonical(p["url"]), [p["url"], "", set(), p["url"]])[2].add("heading")
     out = [(u, t, tuple(h for h in ORDER if h in hows), f) for u, t, hows, f in leads.values()]
