@@ -54,7 +54,8 @@ ARTICLES = {
 def judge(pages: dict[str, str | int], service_hosts=("dichvucong.example.gov.vn",)) -> dict:
     rows = []
     for path, content in {**ARTICLES, **pages}.items():
-        row = {"url": BASE + path, "site": "portal", "depth": 0 if path == "/" else 1}
+        site = "probe404" if path == PROBE else "portal"
+        row = {"url": BASE + path, "site": site, "depth": 0 if path == "/" else 1}
         if isinstance(content, int):
             row |= {"fetch_status": "http_4xx", "http_status": content}
         else:
@@ -68,6 +69,7 @@ def judge(pages: dict[str, str | int], service_hosts=("dichvucong.example.gov.vn
 
 
 HOME = html("<h2>Tin tức nổi bật</h2>" + FILLER)
+PROBE = "/egovrank-no-such-page-7f3a9c"  # what the crawl asks every portal for
 
 
 def test_placeholder_section_is_linked_but_broken():
@@ -96,6 +98,19 @@ def test_soft_404_served_with_200_is_linked_but_broken():
         "linked_broken",
         "soft_404",
     )
+
+
+def test_page_showing_the_sites_own_error_page_is_a_soft_404():
+    """No marker words at all: the site answers 200 with the same page for any missing path."""
+    gone = html("<h2>Rất tiếc!</h2><p>Trang bạn tìm đã được di chuyển hoặc xóa bỏ.</p>")
+    found = judge({"/": HOME, PROBE: gone, "/thong-ke": gone})
+    assert (found["info.statistics"]["value"], found["info.statistics"]["status"]) == (
+        "linked_broken",
+        "soft_404",
+    )
+    # a site whose missing paths answer 404 judges the same page by its content alone
+    found = judge({"/": HOME, PROBE: 404, "/thong-ke": gone})
+    assert found["info.statistics"]["status"] != "soft_404"
 
 
 def test_only_test_entries_is_linked_but_broken():
@@ -191,6 +206,20 @@ def test_search_form_whose_handler_is_missing_is_linked_but_broken():
         "linked_broken",
         404,
     )
+
+
+def test_english_version_behind_a_flag_is_confirmed_by_its_language():
+    """The real Hanoi home links its English site by a text-less flag; the English home is
+    headed "Home" and even declares vi-VN: its content's language decides."""
+    text = "The Department advises the city on the state management of press and publishing. "
+    english = '<html lang="vi-VN"><body><h1>Home</h1><p>' + text * 3 + "</p></body></html>"
+    home = html('<a href="/web/sotttt-eng/home"><img src="/flag.png"></a>' + FILLER)
+    found = judge({"/": home, "/web/sotttt-eng/home": english})
+    assert found["info.english"]["value"] == "present"
+    assert found["info.english"]["detail"]["decided_by"] == "slug+language"
+    # the same slug to a Vietnamese page is no English version
+    found = judge({"/": home, "/web/sotttt-eng/home": html(FILLER)})
+    assert found["info.english"]["value"] == "absent"
 
 
 # --- the pieces ------------------------------------------------------------------------------

@@ -88,6 +88,8 @@ def judge_entity(
     service_hosts: tuple[str, ...] = (),
 ) -> list[dict]:
     """Findings for every site-level criterion of one entity."""
+    error_page = next((p for p in pages if p.get("site") == "probe404"), None)
+    pages = [p for p in pages if p.get("site") != "probe404"]
     by_url: dict[str, dict] = {}
     for p in pages:
         by_url.setdefault(canonical(p["url"]), p)
@@ -112,7 +114,7 @@ def judge_entity(
             for c in SITE_CRITERIA
         ]
     else:
-        site = Site.learn(portal, by_url, home_url, service_hosts)
+        site = Site.learn(portal, by_url, home_url, service_hosts, error_page=error_page)
         findings += [_section(c, site, sitemap) for c in SECTION_CRITERIA]
         findings.append(_search(home, portal, by_url))
         findings.append(_links(portal))
@@ -140,11 +142,13 @@ def _section(crit: str, site: Site, sitemap: dict | None) -> dict:
         facts = target.get("facts")
         if not facts or (crit != "info.english" and is_english(facts)):
             continue
-        named = site.heading_names(target) == crit
+        # The English version is confirmed by its language, not by a heading naming it.
+        named = is_english(facts) if crit == "info.english" else site.heading_names(target) == crit
         if not strong and not named:
             continue  # an image or slug alone is a lead, confirmed only by the page's heading
         verdict = content_verdict(crit, target, site)
-        decided = "+".join((*hows, "heading") if named and "heading" not in hows else hows)
+        confirm = "language" if crit == "info.english" else "heading"
+        decided = "+".join((*hows, confirm) if named and confirm not in hows else hows)
         if verdict == "ok":
             facts = target["facts"]
             heading = facts.get("section_headings", {}).get(crit) or facts.get("title")

@@ -38,17 +38,25 @@ class Site:
     template: frozenset[str]
     home_url: str
     service_hosts: tuple[str, ...] = ()
+    error_blocks: frozenset[str] = frozenset()
     named: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
-    def learn(cls, pages: list[dict], by_url: dict, home_url: str, service_hosts=()) -> Site:
+    def learn(
+        cls, pages: list[dict], by_url: dict, home_url: str, service_hosts=(), error_page=None
+    ) -> Site:
+        """`error_page`: what the site answered for a path it cannot have (the crawl's probe);
+        when that answer is a 200, pages that show the same content are soft 404s too."""
         seen = Counter()
         for p in pages:
             facts = p["facts"]
             seen.update({b[0] for b in (*facts.get("blocks", []), *facts.get("names", []))})
         floor = max(3, TEMPLATE_SHARE * len(pages))
         template = frozenset(fp for fp, n in seen.items() if n >= floor) if len(pages) >= 4 else ()
-        return cls(pages, by_url, frozenset(template), canonical(home_url), tuple(service_hosts))
+        site = cls(pages, by_url, frozenset(template), canonical(home_url), tuple(service_hosts))
+        if error_page and error_page.get("http_status") == 200 and error_page.get("facts"):
+            site.error_blocks = frozenset(b[0] for b in site.own_blocks(error_page))
+        return site
 
     @property
     def vietnamese(self) -> list[dict]:
@@ -92,6 +100,10 @@ def content_verdict(crit: str, page: dict, site: Site) -> str:
     title = (page["facts"].get("title") or "").lower()
     if any(b[2].get("f") for b in blocks) or "404" in title and "not found" in title:
         return "soft_404"
+    if site.error_blocks and blocks:
+        same = sum(b[0] in site.error_blocks for b in blocks)
+        if same >= 0.8 * len(blocks):
+            return "soft_404"  # the site's own answer for a page it does not have
     if any(block_features(t).get("s") for t in site.own_names(page)[:2]):
         return "test_only"  # the page is itself an editor's test entry
     real = [b for b in blocks if not ({"x", "s", "f"} & b[2].keys())]

@@ -108,6 +108,7 @@ class PortalSpider(scrapy.Spider):
             if site == "portal":
                 seeds.append((urljoin(base, "/robots.txt"), "robots", 900))
                 seeds.append((urljoin(base, "/sitemap.xml"), "sitemap", 800))
+                seeds.append((urljoin(base, NOT_FOUND_PROBE), "probe404", 850))
         rows = []
         for url, site, prio in seeds:
             url = canonical(url)
@@ -191,14 +192,14 @@ class PortalSpider(scrapy.Spider):
             and "html" in page["content_type"].lower()
         ):
             facts = analyze_page(
-                response.url, response.text, site="portal" if site == "portal" else "dvc"
+                response.url, response.text, site="dvc" if site == "dvc" else "portal"
             )
             page["title"] = facts["title"]
             page["lang"] = facts["lang"]
             if facts.get("blocked"):
                 page["fetch_status"] = "blocked"
             page["facts"] = facts
-            if status < 400:
+            if status < 400 and site in ("portal", "dvc"):
                 new_requests = self._follow(entity, site, page, facts)
                 self._record_services(entity, response.url, facts)
         self.stats_pages += 1
@@ -344,6 +345,10 @@ class PortalSpider(scrapy.Spider):
             services = []
         self.store.save_services(entity["id"], services, response.url, "json")
         return {"catalogue": {"services": [], "json_services": len(services)}}
+
+
+# A path no portal has: what the site answers there is its own error page, 200 or not.
+NOT_FOUND_PROBE = "/egovrank-no-such-page-7f3a9c"
 
 
 def _is_detail(site: str, priority: int, url: str) -> bool:
