@@ -17,9 +17,11 @@ import re
 import zlib
 from functools import lru_cache
 
+from lxml import etree
+
 from crawler.detect.dates import find_dates
 from crawler.detect.keywords import keywords
-from crawler.detect.text import fold, nfc
+from crawler.detect.text import fold
 
 BLOCK_TAGS = frozenset(
     [
@@ -67,6 +69,7 @@ _DOC_NUMBER = re.compile(
     r"\b\d{1,5}\s?/\s?(?:\d{4}\s?/\s?)?[A-ZĐ]{1,8}(?:\s?-\s?[A-ZĐ0-9]{1,10}){1,3}\b"
 )
 _PHONE = re.compile(r"(?<![\d/.])(?:\+84|0)(?:[\s.]?\d){8,10}(?![\d/])")
+_DIGIT = re.compile(r"\d")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Two to five capitalised words: a Vietnamese personal name ("Nguyễn Xuân Danh").
 _NAME = r"(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s){1,4}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+"
@@ -83,22 +86,12 @@ def own_text(el) -> tuple[str, int]:
     for child in el:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag and tag not in SKIP_TAGS and tag not in BLOCK_TAGS:
-            inline = _inline_text(child)
+            inline = etree.tostring(child, method="text", encoding="unicode", with_tail=False)
             parts.append(inline)
-            if tag == "a" or child.xpath(".//a"):
+            if tag == "a" or child.find(".//a") is not None:
                 linked += len(inline.strip())
         parts.append(child.tail or "")
     return " ".join(" ".join(parts).split()), linked
-
-
-def _inline_text(el) -> str:
-    parts = [el.text or ""]
-    for child in el:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag and tag not in SKIP_TAGS:
-            parts.append(_inline_text(child))
-        parts.append(child.tail or "")
-    return " ".join(parts)
 
 
 @lru_cache(maxsize=1)
@@ -113,35 +106,60 @@ def _cues() -> dict:
         "placeholder": kw["placeholder"],
         "test_entry": [f" {c} " for c in kw["test_entry"]],
         "not_found": kw["not_found"],
-        "criteria": kw["cues"],
+        "criteria": re.compile(
+            "(?= ({}) )".format(
+                "|".join(
+                    re.escape(w)
+                    for w in sorted({w for ws in kw["cues"].values() for w in ws}, key=len)[::-1]
+                )
+            )
+        ),
+        "criteria_of": {w: c for c, ws in kw["cues"].items() for w in ws},
     }
 
 
-def block_features(text: str) -> dict:
-    """What kind of content one block holds (see the module docstring for the keys)."""
+def block_features(text: str, folded: str | None = None) -> dict:
+    """What kind of content one block holds (see the module docstring for the keys).
+
+    Each pattern runs only where its cheapest sign is present (a digit, "/", "@")."""
     cues = _cues()
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     padded = f" {folded} "
+    digits = _DIGIT.search(text) is not None
     found = {
-        "d": len(find_dates(text)),
-        "n": sorted({re.sub(r"\s", "", n) for n in _DOC_NUMBER.findall(text)}),
-        "p": len(cues["person"].findall(text)),
-        "t": len(_PHONE.findall(text)),
-        "e": len(_EMAIL.findall(text)),
-        "x": int(len(folded) < 200 and any(c in folded for c in cues["placeholder"])),
-        "s": int(len(folded) < 200 and any(c in padded for c in cues["test_entry"])),
-        "f": int(len(folded) < 300 and any(c in folded for c in cues["not_found"])),
+        "d": len(find_dates(text)) if digits else 0,
+        "n": sorted({re.sub(r"\s", "", n) for n in _DOC_NUMBER.findall(text)})
+        if digits and "/" in text
+        else [],
+        "p": len(cues["person"].findall(text)) if len(text) >= 12 else 0,
+        "t": len(_PHONE.findall(text)) if digits else 0,
+        "e": len(_EMAIL.findall(text)) if "@" in text else 0,
     }
+    if len(folded) < 300:
+        found["x"] = int(len(folded) < 200 and any(c in folded for c in cues["placeholder"]))
+        found["s"] = int(len(folded) < 200 and any(c in padded for c in cues["test_entry"]))
+        found["f"] = int(any(c in folded for c in cues["not_found"]))
     out = {k: v for k, v in found.items() if v}
-    crits = [c for c, words in cues["criteria"].items() if any(f" {w} " in padded for w in words)]
+    crits = {cues["criteria_of"][m.group(1)] for m in cues["criteria"].finditer(padded)}
     if crits:
-        out["c"] = crits
+        out["c"] = sorted(crits)
     return out
 
 
+@lru_cache(maxsize=65536)
+def _read(text: str) -> tuple[str, dict]:
+    """Folded text and features of a block; cached because a site's chrome repeats on every
+    page (the page was NFC-normalised before parsing)."""
+    folded = fold(text)
+    return folded, block_features(text, folded) if len(folded) >= 4 else {}
+
+
 def _data_row(tr) -> bool:
-    cells = tr.xpath("./td|./th")
-    return bool(cells) and not tr.xpath("./td//*[self::div or self::table or self::p or self::ul]")
+    """A row of data cells (no blocks inside them), not a row of a layout table."""
+    cells = [c for c in tr if c.tag in ("td", "th")]
+    return bool(cells) and not any(
+        c.find(f".//{tag}") is not None for c in cells for tag in ("div", "table", "p", "ul")
+    )
 
 
 def page_blocks(body) -> tuple[list[list], list[list]]:
@@ -152,29 +170,30 @@ def page_blocks(body) -> tuple[list[list], list[list]]:
     blocks, names = [], []
     if body is None:
         return blocks, names
-    cells_done = set()
-    for el in body.iter():
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag not in BLOCK_TAGS or el in cells_done:
+    done = (
+        set()
+    )  # cells of data rows already read, and everything inside scripts and forms' choices
+    for skipped in body.iter(*SKIP_TAGS):
+        done.update(skipped.iter())
+    for el in body.iter(*BLOCK_TAGS):
+        if el in done:
             continue
-        if any(a.tag in SKIP_TAGS for a in el.iterancestors()):
-            continue
+        tag = el.tag
         if tag == "tr" and _data_row(el):
             # A data row ("name | title | phone") is one item; a layout row's cells are blocks.
-            cells = el.xpath("./td|./th")
-            cells_done.update(cells)
+            cells = [c for c in el if c.tag in ("td", "th")]
+            done.update(cells)
             texts = [own_text(c) for c in cells]
             text, linked = " ".join(t for t, _ in texts), sum(n for _, n in texts)
         else:
             text, linked = own_text(el)
-        text = nfc(text)
-        folded = fold(text)
+        folded, feats = _read(text)
         if not folded:
             continue
         is_link = linked >= 0.5 * len(text)
         fp = fingerprint(("a " if is_link else "") + folded)
         if len(blocks) < MAX_BLOCKS:
-            blocks.append([fp, len(text), block_features(text)])
+            blocks.append([fp, len(text), feats])
         short = len(text) <= NAME_LEN and not folded.replace(" ", "").isdigit()
         if short and not is_link and len(names) < MAX_NAMES:
             names.append([fp, text])
