@@ -265,6 +265,24 @@ def test_block_features_count_what_a_section_must_hold():
     assert "s" not in block_features("Kiểm tra, giám sát kỳ thi")
 
 
+def test_leaders_shown_as_cards_count_as_named_people():
+    """Name and title in separate blocks of a card, as many themes show leaders."""
+    from lxml import html as lxml_html
+
+    cards = "".join(
+        f'<div class="card"><div class="name">{n}</div><div class="pos">{t}</div></div>'
+        for n, t in (("Nguyễn Văn Hùng", "Giám đốc Sở"), ("Trần Thị Lan", "Phó Giám đốc"))
+    )
+    doc = lxml_html.fromstring(f"<html><body>{cards}</body></html>")
+    blocks, _ = page_blocks(doc.find("body"))
+    assert sum(b[2].get("p", 0) for b in blocks) == 2
+    # two headlines in a row are no person
+    doc = lxml_html.fromstring(
+        "<html><body><div>Hội nghị tổng kết năm</div><div>Giám đốc Sở phát biểu</div></body></html>"
+    )
+    assert not any(b[2].get("p") for b in page_blocks(doc.find("body"))[0])
+
+
 def test_a_directory_row_is_one_block_but_a_layout_row_is_not():
     from lxml import html as lxml_html
 

@@ -154,6 +154,11 @@ def _read(text: str) -> tuple[str, dict]:
     return folded, block_features(text, folded) if len(folded) >= 4 else {}
 
 
+def _person_across(first: str, second: str) -> bool:
+    """A person named in one short block and titled in the next (or the other way round)."""
+    return bool(_cues()["person"].search(f"{first} {second}"))
+
+
 def _data_row(tr) -> bool:
     """A row of data cells (no blocks inside them), not a row of a layout table."""
     cells = [c for c in tr if c.tag in ("td", "th")]
@@ -170,9 +175,9 @@ def page_blocks(body) -> tuple[list[list], list[list]]:
     blocks, names = [], []
     if body is None:
         return blocks, names
-    done = (
-        set()
-    )  # cells of data rows already read, and everything inside scripts and forms' choices
+    # cells of data rows already read, and everything inside scripts and forms' choices
+    done = set()
+    previous = ""
     for skipped in body.iter(*SKIP_TAGS):
         done.update(skipped.iter())
     for el in body.iter(*BLOCK_TAGS):
@@ -192,6 +197,12 @@ def page_blocks(body) -> tuple[list[list], list[list]]:
             continue
         is_link = linked >= 0.5 * len(text)
         fp = fingerprint(("a " if is_link else "") + folded)
+        card = "p" not in feats and bool(previous) and len(text) <= NAME_LEN
+        if card and _person_across(previous, text):
+            feats = {**feats, "p": 1}  # a card: the name in one block, the title in the next
+            previous = ""  # each block belongs to one card
+        else:
+            previous = text if len(text) <= NAME_LEN else ""
         if len(blocks) < MAX_BLOCKS:
             blocks.append([fp, len(text), feats])
         short = len(text) <= NAME_LEN and not folded.replace(" ", "").isdigit()
