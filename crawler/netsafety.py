@@ -14,7 +14,7 @@ Three ways to apply it:
   `netsafety/refused`; the request's errback sees the IgnoreRequest and records status `blocked`;
 - `guard_route(allow_private)`, a Playwright route handler: `await page.route("**/*", guard_route(f))`.
 
-Limits (docs/reliability.md): the check resolves a name once and the downloader resolves it again,
+Limits (README, "Safety and politeness"): the check resolves a name once and the downloader resolves it again,
 so a DNS answer that changes between the two (rebinding) is not caught; a name that does not
 resolve is not refused here (the crawl records `dns_error`).
 """

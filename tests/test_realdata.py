@@ -252,7 +252,9 @@ def test_home_english_link_is_found(portal):
     """The home links its English version only by a text-less flag <a class="lang_us"
     href="../sotttt-eng/home.html">: the slug word "eng" is the cue (was a finding)."""
     _, facts, _ = portal[HOME_FILE]
-    assert facts["english_link"] or "info.english" in facts["section_links"]
+    english = "https://sotttt.hanoi.gov.vn/web/sotttt-eng/home.html"
+    assert facts["section_links"]["info.english"] == [[english, "", "slug"]]
+    assert facts["english_link"] is None  # no "EN"/"English" text: the slug alone leads there
 
 
 def test_home_links_to_the_service_portal_count_as_procedures(portal):

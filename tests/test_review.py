@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -195,25 +194,10 @@ def test_review_serves_escaped_on_loopback(db_path, tmp_path):
         assert f'href="{link}"' in html
         assert urllib.request.urlopen(link, timeout=10).read() == shot.read_bytes()
 
-        addresses = _listen_addresses(port)
-        if addresses:  # Linux: the only listener is 127.0.0.1 (hex, little-endian)
-            assert addresses == ["0100007F"], addresses
-        with pytest.raises((urllib.error.URLError, OSError)):
-            other = _non_loopback_ip()
-            if other is None:
-                raise OSError("no other address to try")
-            urllib.request.urlopen(f"http://{other}:{port}/", timeout=3)
+        # The kernel's own table says where the server listens: only 127.0.0.1 (hex,
+        # little-endian), so nothing off this machine can reach it. Read, not probed: no
+        # packet goes to a non-loopback address.
+        assert _listen_addresses(port) == ["0100007F"]
     finally:
         proc.terminate()
         assert proc.wait(10) == 0
-
-
-def _non_loopback_ip() -> str | None:
-    """An address of this machine that is not loopback (no packet is sent)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        try:
-            s.connect(("192.0.2.1", 9))
-            ip = s.getsockname()[0]
-        except OSError:
-            return None
-    return None if ip.startswith("127.") else ip

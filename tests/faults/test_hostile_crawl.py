@@ -24,7 +24,7 @@ RSS_LIMIT_MB = 450
 
 def registry(urls: dict[str, str], cases: list[str]) -> str:
     lines = ["entities:"]
-    for i, case in enumerate(cases):
+    for case in cases:
         url = urls[case] + ("r/0" if case == "loop" else "")
         lines += [
             f"  - id: hostile-{case}",
@@ -37,7 +37,6 @@ def registry(urls: dict[str, str], cases: list[str]) -> str:
         ]
         if case == "loop":
             lines.append(f"    dvc_url: {urls[case]}a")
-        assert i >= 0
     return "\n".join(lines) + "\n"
 
 
