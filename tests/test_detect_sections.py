@@ -222,6 +222,27 @@ def test_english_version_behind_a_flag_is_confirmed_by_its_language():
     assert found["info.english"]["value"] == "absent"
 
 
+def test_sitemap_page_repeating_the_menu_is_present_but_a_bare_one_is_not():
+    """A sitemap lists the site's pages under the menu's own texts: its blocks are template."""
+    many = "".join(f'<li><a href="/muc-{n}">Chuyên mục {n}</a></li>' for n in range(30))
+    sitemap = html(f"<ul>{MENU}{many}</ul>")
+    home = html('<a href="/so-do-site">Sơ đồ site</a>' + FILLER)
+    assert judge({"/": home, "/so-do-site": sitemap})["func.sitemap"]["value"] == "present"
+    bare = judge({"/": home, "/so-do-site": html("")})["func.sitemap"]
+    assert (bare["value"], bare["status"]) == ("linked_broken", "empty")
+
+
+def test_a_short_contact_page_with_a_phone_is_the_contact_section():
+    footerless = html("").replace(FOOTER, "")
+    page = footerless.replace(
+        '<div class="content"></div>',
+        '<div class="content"><h2>Liên hệ</h2><p>Địa chỉ: 12 Lê Lợi. ĐT: 0261 3544 123</p></div>',
+    )
+    home = html('<a href="/lien-he">Liên hệ</a>' + FILLER).replace(FOOTER, "")
+    found = judge({"/": home, "/lien-he": page})
+    assert found["info.contact"]["value"] == "present"
+
+
 # --- the pieces ------------------------------------------------------------------------------
 
 
