@@ -137,7 +137,10 @@ def _section(crit: str, site: Site, sitemap: dict | None) -> dict:
             if target.get("fetch_status") == "robots_disallowed":
                 unfetched = unfetched or (url, text)
             elif broken is None and strong:
-                broken = (url, text, target)
+                status = target.get("fetch_status")
+                if status == "ok":
+                    status = f"http_{target.get('http_status')}"
+                broken = (url, text, target, status, target.get("error"), {})
             continue
         facts = target.get("facts")
         if not facts or (crit != "info.english" and is_english(facts)):
@@ -162,7 +165,8 @@ def _section(crit: str, site: Site, sitemap: dict | None) -> dict:
                 detail={"found_on": found_on, "decided_by": decided},
             )
         if shell is None:
-            shell = (url, text, target, verdict, decided)
+            detail = {"shell": verdict, "decided_by": decided}
+            shell = (url, text, target, verdict, target["facts"].get("title"), detail)
     home_block = _home_block(crit, site)
     if home_block:
         return home_block
@@ -175,31 +179,18 @@ def _section(crit: str, site: Site, sitemap: dict | None) -> dict:
             excerpt=f"{sitemap['urls']} URLs in sitemap.xml",
             detail={"decided_by": "sitemap.xml"},
         )
-    if shell:
-        url, text, target, verdict, decided = shell
-        return _finding(
-            crit,
-            "linked_broken",
-            status=verdict,
-            evidence_url=url,
-            http_status=target.get("http_status"),
-            link_text=text or None,
-            excerpt=target["facts"].get("title"),
-            detail={"shell": verdict, "decided_by": decided},
-        )
-    if broken:
-        url, text, target = broken
-        status = target.get("fetch_status")
-        if status == "ok":
-            status = f"http_{target.get('http_status')}"
+    failed = shell or broken  # a 200 shell says more than an error code
+    if failed:
+        url, text, target, status, excerpt, detail = failed
         return _finding(
             crit,
             "linked_broken",
             status=status,
             evidence_url=url,
             http_status=target.get("http_status"),
-            link_text=text,
-            excerpt=target.get("error"),
+            link_text=text or None,
+            excerpt=excerpt,
+            detail=detail,
         )
     if unfetched:
         target = site.by_url.get(canonical(unfetched[0]))
