@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 
 from crawler.errors import InputError
+from crawler.paths import config_path
 from scoring.catalogue import CRITERIA, PILLARS, pillar_of
 
-DEFAULT_MODEL = Path("config") / "criteria.yaml"
 POLICIES = ("exclude", "zero", "carry")
 # The parameters each method cannot do without.
 METHOD_PARAMS: dict[str, tuple[str, ...]] = {
@@ -55,7 +55,7 @@ class Model:
 
 
 def load_model(path: str | Path | None = None) -> Model:
-    path = Path(path or DEFAULT_MODEL)
+    path = config_path("criteria", path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

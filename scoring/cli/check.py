@@ -7,7 +7,9 @@ import asyncio
 import click
 
 from crawler import store
+from crawler.browser import chromium
 from crawler.errors import InputError
+from crawler.paths import output_dir
 from crawler.registry import load_registry
 from scoring.cli.common import (
     db_option,
@@ -47,8 +49,8 @@ def _sample(ctx, param, value):
 @click.option(
     "--evidence",
     "evidence_root",
-    default="output/evidence",
-    show_default=True,
+    default=lambda: str(output_dir() / "evidence"),
+    show_default="output/evidence",
     type=click.Path(file_okay=False),
     help="Screenshot folder.",
 )
@@ -70,6 +72,10 @@ def check(
     from crawler.browser import jobs
     from crawler.browser.pool import run_checks
 
+    try:
+        chromium.require()
+    except chromium.NoBrowser as exc:
+        raise InputError(str(exc)) from None
     db = store.connect(db_path)
     q = str(quarter)
     if entities_path:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import click
 
+from crawler.paths import output_dir
 from crawler.quarters import Quarter
 from crawler.store import DEFAULT_DB
 
@@ -31,8 +32,8 @@ def quarter_option(required: bool = True):
 db_option = click.option(
     "--db",
     "db_path",
-    default=str(DEFAULT_DB),
-    show_default=True,
+    default=lambda: str(output_dir() / DEFAULT_DB.name),
+    show_default="output/egovrank.db, under the workspace if any",
     type=click.Path(dir_okay=False),
     help="SQLite database file.",
 )
@@ -41,7 +42,7 @@ entities_option = click.option(
     "entities_path",
     default=None,
     type=click.Path(),
-    help="Entity registry file or folder (default: config/entities).",
+    help="Entity registry file or folder (default: see `egovrank config show`).",
 )
 only_option = click.option(
     "--only",

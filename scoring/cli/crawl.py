@@ -36,7 +36,10 @@ def _as_of(ctx, param, value):
     "--as-of", callback=_as_of, metavar="DATE", help="Freshness reference date (default: today)."
 )
 @click.option(
-    "--config", "config_path", type=click.Path(), help="Crawl config (default: config/crawl.yaml)."
+    "--config",
+    "config_path",
+    type=click.Path(),
+    help="Crawl config (default: see `egovrank config show`).",
 )
 @click.option(
     "--no-politeness",

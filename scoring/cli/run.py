@@ -6,6 +6,7 @@ import json
 
 import click
 
+from crawler.paths import output_dir
 from scoring.cli.common import db_option, entities_option, only_option, progress, quarter_option
 
 
@@ -19,7 +20,10 @@ from scoring.cli.common import db_option, entities_option, only_option, progress
 @click.option("--as-of", default=None, metavar="DATE", help="Passed to crawl.")
 @click.option("--no-politeness", is_flag=True, help="Passed to crawl (local demo only).")
 @click.option(
-    "--log-dir", default="output/logs", show_default=True, type=click.Path(file_okay=False)
+    "--log-dir",
+    default=lambda: str(output_dir() / "logs"),
+    show_default="output/logs",
+    type=click.Path(file_okay=False),
 )
 def run(quarter, entities_path, only, db_path, force, sample, as_of, no_politeness, log_dir):
     """All stages in order; stages done for the quarter are skipped unless --force."""

@@ -20,7 +20,7 @@ model_option = click.option(
     "model_path",
     default=None,
     type=click.Path(dir_okay=False),
-    help="Scoring model (default: config/criteria.yaml).",
+    help="Scoring model (default: see `egovrank config show`).",
 )
 
 
