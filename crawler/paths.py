@@ -13,7 +13,6 @@ and the Scrapy process see the same one.
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 HOME_ENV = "EGOVRANK_HOME"
@@ -24,6 +23,8 @@ CONFIG_FILES = {
     "crawl": "crawl.yaml",
     "keywords": "keywords.yaml",
 }
+# setup.py maps the repository's config/ to the package crawler.defaults in the wheel.
+SHIPPED_CONFIG = Path(__file__).resolve().parent / "defaults"
 CHECKOUT_CONFIG = Path(__file__).resolve().parents[1] / "config"
 
 
@@ -34,13 +35,7 @@ def workspace() -> Path | None:
 
 def shipped_config() -> Path:
     """The defaults inside the installed package; in a checkout, the repository's config/."""
-    try:
-        shipped = Path(str(resources.files("crawler.defaults")))
-    except ModuleNotFoundError:
-        shipped = None
-    if shipped is not None and (shipped / "criteria.yaml").is_file():
-        return shipped
-    return CHECKOUT_CONFIG
+    return SHIPPED_CONFIG if (SHIPPED_CONFIG / "criteria.yaml").is_file() else CHECKOUT_CONFIG
 
 
 def candidates(name: str) -> list[tuple[str, Path]]:
