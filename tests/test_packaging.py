@@ -172,3 +172,34 @@ def test_reason_names_what_was_seen():
     both = coverage.reason(0.1, 0.5, ["timeout", "dns_error", "timeout"])
     assert both.startswith("portal unreachable on every attempt: timeout, dns_error, 3 attempts")
     assert coverage.is_assessed(0.4, 0.5, 0.5) and not coverage.is_assessed(None, 1.0, 0.5)
+
+
+def test_live_progress_is_a_bar_on_a_terminal_and_plain_lines_otherwise(tmp_path):
+    import fcntl
+    import io
+    import pty
+    import struct
+    import termios
+
+    from scoring.cli.common import LiveProgress
+
+    plain = io.StringIO()
+    log = LiveProgress("checks", stream=plain)
+    log.count(1, 4)
+    log("  1/4 checks (2.0/s)")
+    log.close()
+    assert plain.getvalue() == ""  # click.echo(err=True) went to the real stderr, not a bar
+    assert log.bar is None
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    with open(follower, "w", closefd=True) as tty:
+        live = LiveProgress("checks", stream=tty)
+        live.count(3, 4)
+        live("  3/4 checks (2.0/s)")
+        assert live.bar is not None and live.bar.n == 3 and live.bar.total == 4
+        live.close()
+        tty.flush()
+        shown = os.read(leader, 4096).decode()
+    os.close(leader)
+    assert "3/4" in shown and "checks" in shown

@@ -12,6 +12,7 @@ from crawler.errors import InputError
 from crawler.paths import output_dir
 from crawler.registry import load_registry
 from scoring.cli.common import (
+    LiveProgress,
     db_option,
     emit,
     entities_option,
@@ -110,6 +111,7 @@ def check(
     if recheck:
         jobs.plan(db, q, ids, sample, recheck=True)
     run_id = store.start_run(db, quarter, "check", args={"sample": sample, "entities": ids})
+    live = LiveProgress("checks")
     try:
         stats = asyncio.run(
             run_checks(
@@ -121,12 +123,14 @@ def check(
                 timeout_s=timeout_s,
                 evidence_root=evidence_root,
                 audits=not no_audits,
-                log=progress,
+                log=live,
             )
         )
     except BaseException as exc:
         store.finish_run(db, run_id, "failed", error=str(exc)[:500])
         raise
+    finally:
+        live.close()
     store.finish_run(db, run_id, "done", {k: v for k, v in stats.items() if k != "samples"})
     emit(
         stats["samples"],

@@ -100,6 +100,42 @@ def progress(message: str) -> None:
     sys.stderr.flush()
 
 
+class LiveProgress:
+    """A stage's progress: the plain lines on stderr (logs, cron), or a live tqdm bar when stderr
+    is a terminal. Callable like `progress`; stages that know their counts call `.count`."""
+
+    def __init__(self, unit: str, stream=None):
+        self.unit = unit
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty()
+        self.bar = None
+
+    def __call__(self, message: str) -> None:
+        if self.bar is None:
+            click.echo(message, err=True)
+            self.stream.flush()
+        elif message.startswith("  "):  # a periodic progress line: the bar shows it instead
+            self.bar.set_postfix_str(message.strip(), refresh=True)
+        else:
+            self.bar.write(message, file=self.stream)
+
+    def count(self, done: int, total: int) -> None:
+        if not self.live:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit=self.unit, file=self.stream, dynamic_ncols=True)
+        self.bar.total = total
+        self.bar.n = done
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
 def sync_entities(db, quarter, entities_path) -> None:
     """Record the quarter's entities from a registry, for stages that may run before the crawl."""
     from crawler import store

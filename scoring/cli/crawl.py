@@ -9,6 +9,7 @@ import click
 from crawler.errors import InputError
 from crawler.registry import load_registry
 from scoring.cli.common import (
+    LiveProgress,
     db_option,
     emit,
     entities_option,
@@ -58,18 +59,22 @@ def crawl(
 
     registry = load_registry(entities_path)
     entities = registry.select(quarter, only)
-    result = run_crawl(
-        db_path,
-        quarter,
-        entities,
-        registry_hash=registry.content_hash,
-        as_of=as_of,
-        config_path=config_path,
-        polite=not no_politeness,
-        max_pages=max_pages,
-        ca_file=ca_file,
-        log=progress,
-    )
+    live = LiveProgress("entities")
+    try:
+        result = run_crawl(
+            db_path,
+            quarter,
+            entities,
+            registry_hash=registry.content_hash,
+            as_of=as_of,
+            config_path=config_path,
+            polite=not no_politeness,
+            max_pages=max_pages,
+            ca_file=ca_file,
+            log=live,
+        )
+    finally:
+        live.close()
     emit(result["entities"], "table")
     progress(f"crawl {quarter}: {result['status']} ({result['finish_reason']})")
     if result["status"] != "done":
