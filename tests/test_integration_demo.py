@@ -304,9 +304,15 @@ def test_overrides_bring_a_not_assessed_entity_back_into_the_ranking(demo_site, 
     model = load_model()
     dead = _dead(demo_site)
     for cid, crit in model.criteria.items():
-        if crit.pillar in ("info", "func", "tech") and crit.method == "graded":
+        if crit.pillar == "reported":  # supplied by the agency, not seen by anyone
+            continue
+        if crit.method == "graded":
             value = max(crit.params["levels"], key=crit.params["levels"].get)
-            set_override(db, model, "2026Q4", dead, cid, value, "seen from a VN network", "QA")
+        elif crit.method == "binary":
+            value = crit.params["pass"][0]
+        else:
+            value = "1"
+        set_override(db, model, "2026Q4", dead, cid, value, "seen from a VN network", "QA")
     score_quarter(db, model, Quarter.parse("2026Q4"))
     row = db.execute(
         "select rank, assessed, not_assessed_reason, overrides_used, coverage from rankings "
