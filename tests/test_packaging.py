@@ -106,15 +106,21 @@ def test_cli_from_an_empty_folder_uses_shipped_config_and_a_workspace(tmp_path):
     assert "ws/config/criteria.yaml" in bad.stderr and "Traceback" not in bad.stderr
 
 
-def test_check_without_a_browser_is_one_line_exit_2_and_stores_nothing(tmp_path):
-    done = egovrank(
-        "check", "--quarter", "2026Q4", "--db", "x.db",
-        cwd=tmp_path, env={"EGOVRANK_CHROMIUM": str(tmp_path / "no-chromium")},
-    )  # fmt: skip
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--quarter", "2026Q4", "--db", "x.db"],
+        ["run", "--quarter", "2026Q4", "--db", "x.db"],
+        ["demo", "--root", "x"],
+    ],
+    ids=["check", "run", "demo"],
+)
+def test_browser_commands_without_a_browser_say_one_line_exit_2_store_nothing(tmp_path, args):
+    done = egovrank(*args, cwd=tmp_path, env={"EGOVRANK_CHROMIUM": str(tmp_path / "no-chromium")})
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "egovrank browser setup" in lines[0], done.stderr
-    assert not (tmp_path / "x.db").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_doctor_reports_and_fails_on_a_missing_browser(tmp_path):

@@ -7,7 +7,6 @@ import asyncio
 import click
 
 from crawler import store
-from crawler.browser import chromium
 from crawler.errors import InputError
 from crawler.paths import output_dir
 from crawler.registry import load_registry
@@ -19,6 +18,7 @@ from scoring.cli.common import (
     only_option,
     progress,
     quarter_option,
+    require_browser,
 )
 
 
@@ -73,10 +73,7 @@ def check(
     from crawler.browser import jobs
     from crawler.browser.pool import run_checks
 
-    try:
-        chromium.require()
-    except chromium.NoBrowser as exc:
-        raise InputError(str(exc)) from None
+    require_browser()
     db = store.connect(db_path)
     q = str(quarter)
     if entities_path:

@@ -136,6 +136,17 @@ class LiveProgress:
             self.bar = None
 
 
+def require_browser() -> None:
+    """Stop a command that needs Chromium before it stores anything: one line, exit 2."""
+    from crawler.browser import chromium
+    from crawler.errors import InputError
+
+    try:
+        chromium.require()
+    except chromium.NoBrowser as exc:
+        raise InputError(str(exc)) from None
+
+
 def sync_entities(db, quarter, entities_path) -> None:
     """Record the quarter's entities from a registry, for stages that may run before the crawl."""
     from crawler import store

@@ -10,7 +10,7 @@ import click
 
 from crawler.demo.build import DEFAULTS, build_demo
 from crawler.errors import InputError
-from scoring.cli.common import progress
+from scoring.cli.common import progress, require_browser
 
 
 @click.group(invoke_without_command=True)
@@ -37,6 +37,7 @@ def demo(ctx, root, n_entities, n_pages):
 
     from scoring.pipeline import run_demo
 
+    require_browser()
     result = run_demo(root, entities=n_entities, pages=n_pages, echo=progress)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     if not result["ok"]:

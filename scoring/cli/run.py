@@ -7,7 +7,14 @@ import json
 import click
 
 from crawler.paths import output_dir
-from scoring.cli.common import db_option, entities_option, only_option, progress, quarter_option
+from scoring.cli.common import (
+    db_option,
+    entities_option,
+    only_option,
+    progress,
+    quarter_option,
+    require_browser,
+)
 
 
 @click.command()
@@ -29,6 +36,7 @@ def run(quarter, entities_path, only, db_path, force, sample, as_of, no_politene
     """All stages in order; stages done for the quarter are skipped unless --force."""
     from scoring.pipeline import run_quarter
 
+    require_browser()  # the check stage needs it: stop before the crawl stores anything
     stage_args = {"crawl": [], "check": []}
     if as_of:
         stage_args["crawl"] += ["--as-of", as_of]
