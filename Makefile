@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup demo test test-faults bench bench-quick lint format clean
+.PHONY: setup demo test test-wheel test-faults bench bench-quick lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,7 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) output/*.db output/browser.json
+
+# The wheel in a fresh venv outside the checkout, a small demo quarter from an empty folder (~2 min).
+test-wheel: $(STAMP) output/browser.json
+	.ci/test-wheel $(PYTHON)

@@ -9,12 +9,11 @@ import yaml
 
 from crawler import __version__
 from crawler.errors import InputError
-
-CRAWL_CONFIG = Path(__file__).resolve().parents[1] / "config" / "crawl.yaml"
+from crawler.paths import config_path
 
 
 def load_crawl_config(path: str | Path | None = None) -> dict:
-    path = Path(path or CRAWL_CONFIG)
+    path = config_path("crawl", path)
     try:
         cfg = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:

@@ -19,10 +19,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crawler.errors import InputError
+from crawler.paths import config_path
 from crawler.quarters import Quarter
 
 GROUPS = ("ministry", "gov_agency", "province")
-DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "config" / "entities"
 
 Confidence = Literal["verified", "unverified"]
 
@@ -168,7 +168,7 @@ def _load_file(path: Path) -> list[tuple[Entity, int]]:
 
 def load_registry(path: str | Path | None = None) -> Registry:
     """Load and validate every entity file under `path` (default: config/entities)."""
-    root = Path(path) if path else DEFAULT_REGISTRY
+    root = config_path("entities", path)
     files = _files(root)
     digest = hashlib.sha256()
     entries: list[tuple[Entity, Path, int]] = []

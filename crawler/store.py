@@ -296,11 +296,19 @@ def _m003_score_detail(db: sqlite_utils.Database) -> None:
     db["rankings"].add_column("rank_worst", int)
 
 
+def _m004_packaging_coverage(db: sqlite_utils.Database) -> None:
+    """The coverage policy: whether an entity was assessed, and why not (its rank is then NULL)."""
+    db["rankings"].add_column("assessed", int)
+    db["rankings"].add_column("not_assessed_reason", str)
+    db.execute("update rankings set assessed = 1 where assessed is null")
+
+
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_core,
     _m002_page_headers,
     _m003_score_detail,
+    _m004_packaging_coverage,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -260,7 +260,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "entity_id": E,
             "entity_group": "Ranking group.",
             "index_value": "The 0..1 index.",
-            "rank": "Competition rank in the group (1, 2, 2, 4).",
+            "rank": "Competition rank in the group (1, 2, 2, 4) among the assessed; NULL when not assessed.",
             "prev_rank": "Rank in the previous quarter.",
             "movement": "prev_rank - rank (positive: moved up).",
             "significant": "0 when the previous rank lies inside [rank_best, rank_worst].",
@@ -271,6 +271,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "scored_at": "When (UTC).",
             "rank_best": "Best rank the entity could hold within its uncertainty.",
             "rank_worst": "Worst rank the entity could hold within its uncertainty.",
+            "assessed": "1 when coverage reaches the model's min_coverage, else 0 (kept out of the ranks).",
+            "not_assessed_reason": "Why not assessed (e.g. portal unreachable on every attempt); NULL when assessed.",
         },
     ),
     "locks": (

@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 
 from crawler.errors import InputError
+from crawler.paths import config_path
 from scoring.catalogue import CRITERIA, PILLARS, pillar_of
 
-DEFAULT_MODEL = Path("config") / "criteria.yaml"
 POLICIES = ("exclude", "zero", "carry")
 # The parameters each method cannot do without.
 METHOD_PARAMS: dict[str, tuple[str, ...]] = {
@@ -48,6 +48,7 @@ class Model:
     pillars: dict[str, float]
     criteria: dict[str, Criterion]
     rank_decimals: int = 3
+    min_coverage: float = 0.0
     path: str = ""
 
     def in_pillar(self, pillar: str) -> list[Criterion]:
@@ -55,7 +56,7 @@ class Model:
 
 
 def load_model(path: str | Path | None = None) -> Model:
-    path = Path(path or DEFAULT_MODEL)
+    path = config_path("criteria", path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -104,6 +105,11 @@ def parse_model(raw, where: str = "model") -> Model:
     decimals = raw.get("rank_decimals", 3)
     if not isinstance(decimals, int) or not 0 <= decimals <= 6:
         fail(f"rank_decimals {decimals!r} must be a whole number from 0 to 6")
+    min_coverage = raw.get("min_coverage", 0.0)
+    if isinstance(min_coverage, bool) or not isinstance(min_coverage, int | float):
+        fail(f"min_coverage {min_coverage!r} must be a number from 0 to 1")
+    if not 0 <= min_coverage <= 1:
+        fail(f"min_coverage {min_coverage!r} must be a number from 0 to 1")
     canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
     return Model(
         version=str(raw["version"]),
@@ -111,6 +117,7 @@ def parse_model(raw, where: str = "model") -> Model:
         pillars=pillars,
         criteria=criteria,
         rank_decimals=decimals,
+        min_coverage=float(min_coverage),
         path=where,
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from crawler import store
 from crawler.errors import InputError
 from crawler.quarters import Quarter
-from scoring import observe, rank
+from scoring import coverage, observe, rank
 from scoring.model import Model
 from scoring.score import EntityScore, score_all
 
@@ -51,13 +51,34 @@ def previous_ranks(db, quarter: Quarter, model: Model) -> dict[str, int]:
     return {r["entity_id"]: r["rank"] for r in rows}
 
 
-def ranking_rows(model: Model, scores: list[EntityScore], prev_ranks: dict[str, int]) -> list[dict]:
+def portal_statuses(db, quarter: str) -> dict[str, list[str]]:
+    """Fetch status of every request to each entity's portal (not its service portal)."""
+    out: dict[str, list[str]] = {}
+    for r in db.query(
+        "select entity_id, fetch_status from pages where quarter = ? and site != 'dvc'", [quarter]
+    ):
+        out.setdefault(r["entity_id"], []).append(r["fetch_status"] or "unknown")
+    return out
+
+
+def ranking_rows(
+    model: Model,
+    scores: list[EntityScore],
+    prev_ranks: dict[str, int],
+    statuses: dict[str, list[str]] | None = None,
+) -> list[dict]:
+    """Ranks within each group among the assessed entities; the others get rank None and why."""
+    statuses = statuses or {}
     rows = []
     groups: dict[str, list[EntityScore]] = {}
     for s in scores:
         groups.setdefault(s.group, []).append(s)
     for group, members in sorted(groups.items()):
-        indexes = {s.entity_id: s.index for s in members}
+        assessed = {
+            s.entity_id: coverage.is_assessed(s.index, s.coverage, model.min_coverage)
+            for s in members
+        }
+        indexes = {s.entity_id: s.index if assessed[s.entity_id] else None for s in members}
         uncertainty = {s.entity_id: s.uncertainty for s in members}
         ranks = rank.competition_ranks(indexes, model.rank_decimals)
         for s in members:
@@ -78,6 +99,12 @@ def ranking_rows(model: Model, scores: list[EntityScore], prev_ranks: dict[str, 
                     "overrides_used": s.overrides_used,
                     "rank_best": interval[0] if interval else None,
                     "rank_worst": interval[1] if interval else None,
+                    "assessed": int(assessed[s.entity_id]),
+                    "not_assessed_reason": None
+                    if assessed[s.entity_id]
+                    else coverage.reason(
+                        s.coverage, model.min_coverage, statuses.get(s.entity_id, [])
+                    ),
                 }
             )
     return rows
@@ -89,7 +116,9 @@ def score_quarter(db, model: Model, quarter: Quarter) -> dict:
     entities = quarter_entities(db, q)
     observations = observe.load(db, q, list(entities), list(model.criteria))
     scores = score_all(model, entities, observations, previous_scores(db, quarter, model))
-    rankings = ranking_rows(model, scores, previous_ranks(db, quarter, model))
+    rankings = ranking_rows(
+        model, scores, previous_ranks(db, quarter, model), portal_statuses(db, q)
+    )
     key = {"quarter": q, "model_version": model.version}
     stamp = store.now()
     with store.transaction(db):
@@ -114,5 +143,6 @@ def score_quarter(db, model: Model, quarter: Quarter) -> dict:
         "model_hash": model.hash,
         "entities": len(scores),
         "ranked": sum(r["rank"] is not None for r in rankings),
+        "not_assessed": sum(not r["assessed"] for r in rankings),
         "overrides_used": sum(s.overrides_used for s in scores),
     }

@@ -261,13 +261,82 @@ def test_index_orders_reachable_provinces_like_their_quality(demo_site, reported
     assert compare_ranking(demo_site.truth, rankings)["province"] >= 0.8
 
 
+def _dead(demo_site) -> str:
+    return next(e for e, t in demo_site.truth["entities"].items() if not t.get("reachable", True))
+
+
+def test_unreachable_entity_is_not_assessed_and_the_others_close_up(demo_site, reported):
+    from scoring.rank import competition_ranks
+
+    conn, out = reported
+    dead = _dead(demo_site)
+    row = conn.execute("select * from rankings where entity_id = ?", [dead]).fetchone()
+    assert row["assessed"] == 0 and row["rank"] is None
+    assert row["not_assessed_reason"].startswith(
+        "portal unreachable on every attempt: connect_error"
+    ), row["not_assessed_reason"]
+    group = [
+        dict(r)
+        for r in conn.execute(
+            "select entity_id, rank, index_value, assessed from rankings where entity_group = ?",
+            [row["entity_group"]],
+        )
+    ]
+    ranked = [r for r in group if r["assessed"]]
+    assert ranked and all(r["rank"] is not None for r in ranked)
+    expected = competition_ranks({r["entity_id"]: r["index_value"] for r in ranked})
+    assert {r["entity_id"]: r["rank"] for r in ranked} == expected
+    assert max(expected.values()) <= len(ranked)
+    # Listed apart in the exports: last in rankings.json, with its reason.
+    exported = json.loads((out / "rankings.json").read_text(encoding="utf-8"))
+    assert exported[-1]["entity_id"] == dead and exported[-1]["not_assessed_reason"]
+    assert all(r["assessed"] for r in exported[:-1])
+
+
+def test_overrides_bring_a_not_assessed_entity_back_into_the_ranking(demo_site, reported, tmp_path):
+    """An evaluator who reached the portal another way enters what they saw; it is then ranked."""
+    from crawler import store
+    from crawler.quarters import Quarter
+    from scoring.model import load_model
+    from scoring.overrides import set_override
+    from scoring.stage import score_quarter
+
+    conn, _ = reported
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(copy) as target:
+        conn.backup(target)
+    db = store.connect(copy, create=False)
+    model = load_model()
+    dead = _dead(demo_site)
+    for cid, crit in model.criteria.items():
+        if crit.pillar == "reported":  # supplied by the agency, not seen by anyone
+            continue
+        if crit.method == "graded":
+            value = max(crit.params["levels"], key=crit.params["levels"].get)
+        elif crit.method == "binary":
+            value = crit.params["pass"][0]
+        else:
+            value = "1"
+        set_override(db, model, "2026Q4", dead, cid, value, "seen from a VN network", "QA")
+    score_quarter(db, model, Quarter.parse("2026Q4"))
+    row = db.execute(
+        "select rank, assessed, not_assessed_reason, overrides_used, coverage from rankings "
+        "where entity_id = ?",
+        [dead],
+    ).fetchone()
+    rank, assessed, reason, used, cov = row
+    assert assessed == 1 and rank is not None and reason is None, row
+    assert used >= 15 and cov >= model.min_coverage
+
+
 def test_report_workbook_and_csv(reported):
     import openpyxl
 
     _, out = reported
     book = openpyxl.load_workbook(out / "rankings.xlsx", read_only=True)
     assert {"Criterion scores", "Services checked", "Data dictionary"} <= set(book.sheetnames)
-    assert len(book.sheetnames) == 6
+    # Three groups, the three tables, and the planted unreachable entity listed apart.
+    assert "Not assessed" in book.sheetnames and len(book.sheetnames) == 7
     assert (out / "rankings.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert "Thành phố" in (out / "rankings.csv").read_text(encoding="utf-8-sig")
 

@@ -236,8 +236,23 @@ def ranking(db, quarter="2026Q4"):
     }
 
 
+def rank_model():
+    """The shipped model without its coverage floor: the fixture observes a few info criteria
+    only, and these tests are about rank arithmetic (the floor: tests/test_packaging.py)."""
+    import dataclasses
+
+    return dataclasses.replace(load_model(), min_coverage=0.0)
+
+
+def test_sparse_observations_are_not_assessed_under_the_shipped_model(db):
+    score_quarter(db, load_model(), Quarter.parse("2026Q4"))
+    rows = ranking(db).values()
+    assert [r["rank"] for r in rows] == [None] * 3 and {r["assessed"] for r in rows} == {0}
+    assert all(r["not_assessed_reason"].startswith("portal not crawled") for r in rows)
+
+
 def test_score_stage_writes_ranks_and_is_deterministic(db):
-    model = load_model()
+    model = rank_model()
     score_quarter(db, model, Quarter.parse("2026Q4"))
     first = [{k: v for k, v in r.items() if k != "scored_at"} for r in ranking(db).values()] + list(
         db.query("select * from criterion_scores order by entity_id, criterion")
@@ -301,7 +316,7 @@ def test_reported_indicators_are_scored_and_marked(db, tmp_path):
 
 
 def test_previous_rank_and_movement(db):
-    model = load_model()
+    model = rank_model()
     score_quarter(db, model, Quarter.parse("2026Q3"))
     with store.transaction(db):
         db.execute(

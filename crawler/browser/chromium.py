@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from crawler.paths import output_dir
+
 SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 # Without these, Chromium keeps calling Google hosts that a closed network refuses.
 QUIET_FLAGS = [
@@ -24,11 +26,15 @@ QUIET_FLAGS = [
     "--disable-dev-shm-usage",
     "--no-first-run",
 ]
-RECORD = Path("output") / "browser.json"
 
 
 class NoBrowser(RuntimeError):
     pass
+
+
+def record_path() -> Path:
+    """output/browser.json (under the workspace if any): which browser the evidence came from."""
+    return output_dir() / "browser.json"
 
 
 def system_chromium() -> str | None:
@@ -54,9 +60,30 @@ def launch_options(executable: str | None = None) -> dict:
     return opts
 
 
+def require() -> str | None:
+    """The Chromium a stage will launch (None: Playwright's own build), checked to exist before
+    anything is stored; else NoBrowser naming the command to run."""
+    exe = _recorded_executable() or system_chromium()
+    fix = "run `egovrank browser setup` (or set EGOVRANK_CHROMIUM=/path/to/chromium)"
+    if exe:
+        if Path(exe).is_file() and os.access(exe, os.X_OK):
+            return exe
+        raise NoBrowser(f"no usable Chromium: {exe} is not an executable file; {fix}")
+    try:
+        from playwright.sync_api import Error, sync_playwright
+
+        with sync_playwright() as p:
+            own = p.chromium.executable_path
+    except Error as exc:
+        raise NoBrowser(f"no usable Chromium ({str(exc).splitlines()[0]}); {fix}") from None
+    if own and Path(own).is_file():
+        return None
+    raise NoBrowser(f"no usable Chromium: neither Playwright's build nor a system one; {fix}")
+
+
 def _recorded_executable() -> str | None:
     try:
-        exe = json.loads(RECORD.read_text())["executable"]
+        exe = json.loads(record_path().read_text())["executable"]
     except (OSError, ValueError, KeyError):
         return None
     return exe if exe and Path(exe).exists() else None
@@ -136,8 +163,9 @@ def _record(info: dict, log) -> dict:
             f"browser: warning: Chromium {info['version']} is far from the {expected} "
             f"Playwright {info['playwright']} was built for; checks may misbehave"
         )
-    RECORD.parent.mkdir(parents=True, exist_ok=True)
-    RECORD.write_text(json.dumps(info, indent=2))
+    record = record_path()
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps(info, indent=2))
     log(f"browser: using {info['kind']} Chromium {info['version']} at {info['executable']}")
     return info
 

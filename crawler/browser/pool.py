@@ -127,6 +127,7 @@ async def run_checks(
     """Render JS catalogues, walk every pending service, audit a few pages per entity."""
     blocked: list = []
     stats = {"checks": 0, "timeouts": 0, "crashes": 0, "catalogue_services": 0, "audits": 0}
+    count = getattr(log, "count", None)  # a live bar, when stderr is a terminal
     async with async_playwright() as p:
         pool = BrowserPool(p, recycle_every=recycle_every, blocked=blocked, keep_idle=concurrency)
         await pool.ensure_browser()
@@ -189,6 +190,8 @@ async def run_checks(
                             await page.close()
                     jobs.fail(db, quarter, job["url"], str(exc).splitlines()[0])
                 stats["checks"] += 1
+                if count:
+                    count(stats["checks"], len(todo))
                 if stats["checks"] % 25 == 0:
                     rate = stats["checks"] / (time.monotonic() - started)
                     log(f"  {stats['checks']}/{len(todo)} checks ({rate:.1f}/s)")

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 
 from crawler.detect.text import fold
-
-KEYWORDS_FILE = Path(__file__).resolve().parents[2] / "config" / "keywords.yaml"
+from crawler.paths import config_path
 
 
 @lru_cache(maxsize=1)
 def keywords() -> dict:
-    data = yaml.safe_load(KEYWORDS_FILE.read_text(encoding="utf-8"))
+    data = yaml.safe_load(config_path("keywords").read_text(encoding="utf-8"))
     sections = {
         crit: {
             "text": sorted({fold(t) for t in cues.get("text", [])}, key=len, reverse=True),

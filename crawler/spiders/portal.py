@@ -253,6 +253,9 @@ class PortalSpider(scrapy.Spider):
 
     def _report(self) -> None:
         rate = self.stats_pages / max(time.monotonic() - self.started, 1e-6)
+        count = getattr(self.progress, "count", None)  # a live bar, when stderr is a terminal
+        if count:
+            count(len(self.judged), len(self.entities))
         self.progress(
             f"  {self.stats_pages} pages ({rate:.1f}/s), {self.stats_errors} errors, "
             f"{len(self.judged)}/{len(self.entities)} entities done"

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 
 from crawler import __version__
 from crawler.errors import InputError
+from crawler.paths import HOME_ENV
 from scoring.cli.browser import browser
 from scoring.cli.check import check
 from scoring.cli.crawl import crawl
 from scoring.cli.db import db
 from scoring.cli.demo import demo
+from scoring.cli.doctor import doctor
 from scoring.cli.entities import entities
 from scoring.cli.export import export
 from scoring.cli.imports import import_group
@@ -22,17 +26,33 @@ from scoring.cli.report import report
 from scoring.cli.review import review
 from scoring.cli.run import run
 from scoring.cli.score import rankings, score
+from scoring.cli.workspace import config, init
+
+
+def _workspace(ctx, param, value):
+    # In the environment, so stage subprocesses (`egovrank run`, Scrapy) use the same workspace.
+    if value:
+        os.environ[HOME_ENV] = str(Path(value).resolve())
+    return value
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="egovrank")
+@click.option(
+    "--workspace",
+    type=click.Path(file_okay=False),
+    callback=_workspace,
+    expose_value=False,
+    is_eager=True,
+    help=f"Workspace folder (from `egovrank init`): its config/ and output/. Also {HOME_ENV}.",
+)
 def cli():
     """Quarterly, evidence-backed rankings of government web portals."""
 
 
 COMMANDS = (
-    entities, db, browser, demo, crawl, check, score, rankings, override, import_group,
-    report, export, review, run, compare_labels_cmd,
+    init, config, doctor, entities, db, browser, demo, crawl, check, score, rankings, override,
+    import_group, report, export, review, run, compare_labels_cmd,
 )  # fmt: skip
 for command in COMMANDS:
     cli.add_command(command)

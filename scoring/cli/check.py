@@ -8,14 +8,17 @@ import click
 
 from crawler import store
 from crawler.errors import InputError
+from crawler.paths import output_dir
 from crawler.registry import load_registry
 from scoring.cli.common import (
+    LiveProgress,
     db_option,
     emit,
     entities_option,
     only_option,
     progress,
     quarter_option,
+    require_browser,
 )
 
 
@@ -47,8 +50,8 @@ def _sample(ctx, param, value):
 @click.option(
     "--evidence",
     "evidence_root",
-    default="output/evidence",
-    show_default=True,
+    default=lambda: str(output_dir() / "evidence"),
+    show_default="output/evidence",
     type=click.Path(file_okay=False),
     help="Screenshot folder.",
 )
@@ -70,6 +73,7 @@ def check(
     from crawler.browser import jobs
     from crawler.browser.pool import run_checks
 
+    require_browser()
     db = store.connect(db_path)
     q = str(quarter)
     if entities_path:
@@ -104,6 +108,7 @@ def check(
     if recheck:
         jobs.plan(db, q, ids, sample, recheck=True)
     run_id = store.start_run(db, quarter, "check", args={"sample": sample, "entities": ids})
+    live = LiveProgress("checks")
     try:
         stats = asyncio.run(
             run_checks(
@@ -115,12 +120,14 @@ def check(
                 timeout_s=timeout_s,
                 evidence_root=evidence_root,
                 audits=not no_audits,
-                log=progress,
+                log=live,
             )
         )
     except BaseException as exc:
         store.finish_run(db, run_id, "failed", error=str(exc)[:500])
         raise
+    finally:
+        live.close()
     store.finish_run(db, run_id, "done", {k: v for k, v in stats.items() if k != "samples"})
     emit(
         stats["samples"],

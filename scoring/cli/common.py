@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import click
 
+from crawler.paths import output_dir
 from crawler.quarters import Quarter
 from crawler.store import DEFAULT_DB
 
@@ -31,8 +32,8 @@ def quarter_option(required: bool = True):
 db_option = click.option(
     "--db",
     "db_path",
-    default=str(DEFAULT_DB),
-    show_default=True,
+    default=lambda: str(output_dir() / DEFAULT_DB.name),
+    show_default="output/egovrank.db, under the workspace if any",
     type=click.Path(dir_okay=False),
     help="SQLite database file.",
 )
@@ -41,7 +42,7 @@ entities_option = click.option(
     "entities_path",
     default=None,
     type=click.Path(),
-    help="Entity registry file or folder (default: config/entities).",
+    help="Entity registry file or folder (default: see `egovrank config show`).",
 )
 only_option = click.option(
     "--only",
@@ -97,6 +98,53 @@ def progress(message: str) -> None:
     """Progress goes to stderr so stdout stays machine-readable."""
     click.echo(message, err=True)
     sys.stderr.flush()
+
+
+class LiveProgress:
+    """A stage's progress: the plain lines on stderr (logs, cron), or a live tqdm bar when stderr
+    is a terminal. Callable like `progress`; stages that know their counts call `.count`."""
+
+    def __init__(self, unit: str, stream=None):
+        self.unit = unit
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty()
+        self.bar = None
+
+    def __call__(self, message: str) -> None:
+        if self.bar is None:
+            click.echo(message, err=True)
+            self.stream.flush()
+        elif message.startswith("  "):  # a periodic progress line: the bar shows it instead
+            self.bar.set_postfix_str(message.strip(), refresh=True)
+        else:
+            self.bar.write(message, file=self.stream)
+
+    def count(self, done: int, total: int) -> None:
+        if not self.live:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit=self.unit, file=self.stream, dynamic_ncols=True)
+        self.bar.total = total
+        self.bar.n = done
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def require_browser() -> None:
+    """Stop a command that needs Chromium before it stores anything: one line, exit 2."""
+    from crawler.browser import chromium
+    from crawler.errors import InputError
+
+    try:
+        chromium.require()
+    except chromium.NoBrowser as exc:
+        raise InputError(str(exc)) from None
 
 
 def sync_entities(db, quarter, entities_path) -> None:

@@ -9,6 +9,7 @@ import click
 from crawler.errors import InputError
 from crawler.registry import load_registry
 from scoring.cli.common import (
+    LiveProgress,
     db_option,
     emit,
     entities_option,
@@ -36,7 +37,10 @@ def _as_of(ctx, param, value):
     "--as-of", callback=_as_of, metavar="DATE", help="Freshness reference date (default: today)."
 )
 @click.option(
-    "--config", "config_path", type=click.Path(), help="Crawl config (default: config/crawl.yaml)."
+    "--config",
+    "config_path",
+    type=click.Path(),
+    help="Crawl config (default: see `egovrank config show`).",
 )
 @click.option(
     "--no-politeness",
@@ -55,18 +59,22 @@ def crawl(
 
     registry = load_registry(entities_path)
     entities = registry.select(quarter, only)
-    result = run_crawl(
-        db_path,
-        quarter,
-        entities,
-        registry_hash=registry.content_hash,
-        as_of=as_of,
-        config_path=config_path,
-        polite=not no_politeness,
-        max_pages=max_pages,
-        ca_file=ca_file,
-        log=progress,
-    )
+    live = LiveProgress("entities")
+    try:
+        result = run_crawl(
+            db_path,
+            quarter,
+            entities,
+            registry_hash=registry.content_hash,
+            as_of=as_of,
+            config_path=config_path,
+            polite=not no_politeness,
+            max_pages=max_pages,
+            ca_file=ca_file,
+            log=live,
+        )
+    finally:
+        live.close()
     emit(result["entities"], "table")
     progress(f"crawl {quarter}: {result['status']} ({result['finish_reason']})")
     if result["status"] != "done":

@@ -10,14 +10,15 @@ import click
 
 from crawler.demo.build import DEFAULTS, build_demo
 from crawler.errors import InputError
-from scoring.cli.common import progress
+from crawler.paths import output_dir
+from scoring.cli.common import progress, require_browser
 
 
 @click.group(invoke_without_command=True)
 @click.option(
     "--root",
-    default="output/demo",
-    show_default=True,
+    default=lambda: str(output_dir() / "demo"),
+    show_default="output/demo, under the workspace if any",
     type=click.Path(file_okay=False),
     help="Where the demo's sites, database, evidence and reports go.",
 )
@@ -37,6 +38,7 @@ def demo(ctx, root, n_entities, n_pages):
 
     from scoring.pipeline import run_demo
 
+    require_browser()
     result = run_demo(root, entities=n_entities, pages=n_pages, echo=progress)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     if not result["ok"]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from crawler import store
+from crawler.paths import output_dir
 from scoring.cli.common import db_option, progress, quarter_option
 
 
@@ -21,7 +22,7 @@ def report(quarter, db_path, out):
     from scoring.export.report import write_report
 
     db = store.connect(db_path, create=False)
-    out = Path(out or Path("output") / str(quarter))
+    out = Path(out or output_dir() / str(quarter))
     run_id = store.start_run(db, quarter, "report", args={"out": str(out)})
     try:
         result = write_report(db, str(quarter), out)

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from crawler import store
+from crawler.paths import output_dir
 from scoring.cli.common import db_option, progress
 
 
@@ -31,8 +32,8 @@ from scoring.cli.common import db_option, progress
 @click.option(
     "--evidence",
     "evidence_dir",
-    default="output/evidence",
-    show_default=True,
+    default=lambda: str(output_dir() / "evidence"),
+    show_default="output/evidence",
     type=click.Path(file_okay=False),
     help="Screenshot folder, served under /evidence/.",
 )

@@ -6,7 +6,15 @@ import json
 
 import click
 
-from scoring.cli.common import db_option, entities_option, only_option, progress, quarter_option
+from crawler.paths import output_dir
+from scoring.cli.common import (
+    db_option,
+    entities_option,
+    only_option,
+    progress,
+    quarter_option,
+    require_browser,
+)
 
 
 @click.command()
@@ -19,12 +27,16 @@ from scoring.cli.common import db_option, entities_option, only_option, progress
 @click.option("--as-of", default=None, metavar="DATE", help="Passed to crawl.")
 @click.option("--no-politeness", is_flag=True, help="Passed to crawl (local demo only).")
 @click.option(
-    "--log-dir", default="output/logs", show_default=True, type=click.Path(file_okay=False)
+    "--log-dir",
+    default=lambda: str(output_dir() / "logs"),
+    show_default="output/logs",
+    type=click.Path(file_okay=False),
 )
 def run(quarter, entities_path, only, db_path, force, sample, as_of, no_politeness, log_dir):
     """All stages in order; stages done for the quarter are skipped unless --force."""
     from scoring.pipeline import run_quarter
 
+    require_browser()  # the check stage needs it: stop before the crawl stores anything
     stage_args = {"crawl": [], "check": []}
     if as_of:
         stage_args["crawl"] += ["--as-of", as_of]

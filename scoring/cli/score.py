@@ -20,7 +20,7 @@ model_option = click.option(
     "model_path",
     default=None,
     type=click.Path(dir_okay=False),
-    help="Scoring model (default: config/criteria.yaml).",
+    help="Scoring model (default: see `egovrank config show`).",
 )
 
 
@@ -49,7 +49,8 @@ def score(quarter, model_path, entities_path, db_path):
     store.finish_run(db, run_id, "done", summary)
     progress(
         f"score {quarter}: {summary['entities']} entities, {summary['ranked']} ranked under model "
-        f"{model.version} ({model.hash}), {summary['overrides_used']} overrides applied"
+        f"{model.version} ({model.hash}), {summary['not_assessed']} not assessed (coverage below "
+        f"{model.min_coverage:.0%}), {summary['overrides_used']} overrides applied"
     )
 
 
@@ -77,10 +78,24 @@ def rankings(quarter, group, model_version, db_path, fmt):
         "select r.entity_group as 'group', r.rank, e.name_vi as entity, r.entity_id, "
         "round(r.index_value, 3) as 'index', r.prev_rank, r.movement, r.significant, "
         "round(r.uncertainty, 3) as uncertainty, round(r.coverage, 2) as coverage, "
-        "r.overrides_used as overrides from rankings r "
+        "r.overrides_used as overrides, coalesce(r.assessed, 1) as assessed, "
+        "r.not_assessed_reason from rankings r "
         "join quarter_entities e on e.quarter = r.quarter and e.entity_id = r.entity_id "
         "where r.quarter = ? and r.model_version = ? and (? is null or r.entity_group = ?) "
-        "order by r.entity_group, r.rank is null, r.rank, e.name_vi",
+        "order by coalesce(r.assessed, 1) desc, r.entity_group, r.rank is null, r.rank, e.name_vi",
         [q, model_version, group, group],
     )
-    emit(rows, fmt)
+    rows = list(rows)
+    if fmt != "table":
+        emit(rows, fmt)
+        return
+    ranked = [r for r in rows if r["assessed"]]
+    emit(
+        ranked,
+        fmt,
+        [k for k in ranked[0] if k not in ("assessed", "not_assessed_reason")] if ranked else None,
+    )
+    apart = [r for r in rows if not r["assessed"]]
+    if apart:
+        click.echo(f"\nnot assessed ({len(apart)}): kept out of the ranks")
+        emit(apart, fmt, ["group", "entity", "entity_id", "coverage", "not_assessed_reason"])

@@ -71,7 +71,18 @@ def _cell_value(v):
 
 
 def workbook_sheets(rankings, criteria, checks) -> dict[str, list[dict]]:
-    sheets = {GROUPS[g]: [r for r in rankings if r["group"] == g] for g in GROUPS}
+    ranked = [r for r in rankings if r["assessed"]]
+    sheets = {GROUPS[g]: [r for r in ranked if r["group"] == g] for g in GROUPS}
+    not_assessed = [r for r in rankings if not r["assessed"]]
+    if not_assessed:
+        sheets["Not assessed"] = [
+            {k: r[k] for k in ("group", "entity_id", "name_vi", "name_en", "coverage")}
+            | {
+                "not_assessed_reason": r["not_assessed_reason"],
+                "overrides_used": r["overrides_used"],
+            }
+            for r in not_assessed
+        ]
     sheets["Criterion scores"] = criteria
     sheets["Services checked"] = checks
     sheets["Data dictionary"] = dictionary_rows()

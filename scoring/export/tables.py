@@ -27,6 +27,7 @@ def model_version(db, quarter: str) -> str:
 
 
 def rankings(db, quarter: str, version: str) -> list[dict]:
+    """Ranked entities by group and rank, then the not-assessed ones (rank None, with why)."""
     pillars = {}
     for r in db.query(
         "select entity_id, pillar, score from pillar_scores where quarter = ? and model_version = ?",
@@ -37,7 +38,8 @@ def rankings(db, quarter: str, version: str) -> list[dict]:
     for r in db.query(
         "select r.*, q.name_vi, q.name_en from rankings r join quarter_entities q "
         "on q.quarter = r.quarter and q.entity_id = r.entity_id "
-        "where r.quarter = ? and r.model_version = ? order by r.entity_group, r.rank, r.entity_id",
+        "where r.quarter = ? and r.model_version = ? "
+        "order by coalesce(r.assessed, 1) desc, r.entity_group, r.rank, r.entity_id",
         [quarter, version],
     ):
         row = {
@@ -53,6 +55,8 @@ def rankings(db, quarter: str, version: str) -> list[dict]:
             "uncertainty": r["uncertainty"],
             "coverage": r["coverage"],
             "overrides_used": r["overrides_used"],
+            "assessed": 1 if r["assessed"] is None else r["assessed"],
+            "not_assessed_reason": r["not_assessed_reason"],
         }
         row.update({f"pillar_{p}": pillars.get(r["entity_id"], {}).get(p) for p in PILLARS})
         out.append(row)
