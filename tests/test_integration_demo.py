@@ -261,8 +261,10 @@ def test_report_workbook_and_csv(reported):
 
     _, out = reported
     book = openpyxl.load_workbook(out / "rankings.xlsx", read_only=True)
-    assert {"Criterion scores", "Services checked", "Data dictionary"} <= set(book.sheetnames)
-    assert len(book.sheetnames) == 6
+    assert {"Điểm tiêu chí", "Dịch vụ đã kiểm tra", "Diễn biến", "Từ điển dữ liệu"} <= set(
+        book.sheetnames
+    )
+    assert len(book.sheetnames) == 7
     assert (out / "rankings.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert "Thành phố" in (out / "rankings.csv").read_text(encoding="utf-8-sig")
 
