@@ -9,6 +9,7 @@ import click
 from crawler import __version__
 from crawler.errors import InputError
 from scoring.cli.browser import browser
+from scoring.cli.campaign import campaign
 from scoring.cli.check import check
 from scoring.cli.crawl import crawl
 from scoring.cli.db import db
@@ -31,7 +32,7 @@ def cli():
 
 COMMANDS = (
     entities, db, browser, demo, crawl, check, score, rankings, override, import_group,
-    report, export, review, run,
+    report, export, review, run, campaign,
 )  # fmt: skip
 for command in COMMANDS:
     cli.add_command(command)
