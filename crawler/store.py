@@ -327,12 +327,21 @@ def _m004_campaign_states(db: sqlite_utils.Database) -> None:
     db["overrides"].add_column("edition", int)
 
 
+def _m005_review_tokens(db: sqlite_utils.Database) -> None:
+    """Evaluators' tokens for an exposed review UI (only a hash is stored; revoked, not deleted)."""
+    db["review_tokens"].create(
+        {"name": str, "token_hash": str, "created_at": str, "revoked_at": str},
+        pk="token_hash",
+    )
+
+
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_core,
     _m002_page_headers,
     _m003_score_detail,
     _m004_campaign_states,
+    _m005_review_tokens,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

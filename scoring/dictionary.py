@@ -219,6 +219,15 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "updated_at": "Last change of state (UTC).",
         },
     ),
+    "review_tokens": (
+        "Evaluators allowed to write corrections when the review UI is exposed beyond loopback.",
+        {
+            "name": "Evaluator the token belongs to (recorded as the author of corrections).",
+            "token_hash": "SHA-256 of the token (the token itself is shown once, never stored).",
+            "created_at": "When (UTC).",
+            "revoked_at": "When revoked, if it was (the token stops working at once).",
+        },
+    ),
     "editions": (
         "Numbered report editions of a published quarter: 1 at publication, then one per erratum.",
         {

@@ -19,7 +19,7 @@ from scoring.cli.export import export
 from scoring.cli.imports import import_group
 from scoring.cli.override import override
 from scoring.cli.report import report
-from scoring.cli.review import review
+from scoring.cli.review import review, review_tokens
 from scoring.cli.run import run
 from scoring.cli.score import rankings, score
 
@@ -32,7 +32,7 @@ def cli():
 
 COMMANDS = (
     entities, db, browser, demo, crawl, check, score, rankings, override, import_group,
-    report, export, review, run, campaign,
+    report, export, review, review_tokens, run, campaign,
 )  # fmt: skip
 for command in COMMANDS:
     cli.add_command(command)
