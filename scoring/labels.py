@@ -17,7 +17,7 @@ from crawler.errors import InputError
 
 LANGS = ("vi", "en")
 LABELS_FILE = Path(__file__).resolve().parents[1] / "config" / "labels.yaml"
-_CITATION = re.compile(r"\b(D42|D43|MIC)\b")
+_CITATION = re.compile(r"\b(D42|D43|MIC|good practice)\b")
 
 
 @dataclass(frozen=True)

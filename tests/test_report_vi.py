@@ -77,3 +77,24 @@ def test_pdf_keeps_the_diacritics(db, tmp_path):
     ).stdout
     for words in ("Xếp hạng", "Thành phố Đà Nẵng", "Bộ Tư pháp", "Dịch vụ công trực tuyến"):
         assert words in text, words
+
+
+def test_findings_pack_lists_shortfalls_with_basis_and_deadline(db, tmp_path):
+    from datetime import date
+
+    from scoring.campaign import open_retest
+
+    open_retest(db, "2026Q4", date(2027, 1, 15))
+    out = tmp_path / "out"
+    result = write_report(db, "2026Q4", out)
+    assert "findings/da-nang.html" in result["files"]
+    html = (out / "findings" / "da-nang.html").read_text(encoding="utf-8")
+    assert '<html lang="vi">' in html and "Thành phố Đà Nẵng" in html
+    assert "Thời hạn khắc phục và phản hồi: 2027-01-15" in html
+    # Đà Nẵng has no introduction page: listed, with its evidence page and the decree it cites
+    row = html[html.index("Giới thiệu; chức năng") :].split("</tr>")[0]
+    assert "không có" in row and "http://da-nang.test/gioi-thieu" in row
+    assert "Nghị định 42/2022/NĐ-CP 4(1)(e)" in row
+    assert "info.news" in html and "chưa kiểm tra được" in html  # could not test is listed too
+    ha_noi = (out / "findings" / "ha-noi.html").read_text(encoding="utf-8")
+    assert "Giới thiệu; chức năng" not in ha_noi  # met criteria are not listed

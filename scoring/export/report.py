@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from scoring.export import charts, i18n, tables
 from scoring.export.files import workbook_sheets, write_csv, write_json, write_xlsx
+from scoring.export.findings_pack import write_packs
 from scoring.labels import load_labels
 
 _SAFE = re.compile(r"[^a-z0-9-]+")
@@ -122,6 +123,11 @@ def write_report(
     written += _audit_pages(
         db, quarter, version, rankings, criteria, checks, history, out, env, css, labels
     )
+    written += write_packs(
+        _env("vi"), out,
+        list(db.query("select * from quarter_entities where quarter = ? order by entity_id", [quarter])),
+        criteria, checks, _deadline(db, quarter), version, load_labels("vi"), css, quarter,
+    )  # fmt: skip
     return {
         "out": str(out),
         "files": written,
@@ -148,6 +154,13 @@ def _group_series(history, group, labels) -> list[tuple[str, list]]:
             names[h["entity_id"]] = h["name_vi"]
     series += [(names[e], pts) for e, pts in by_entity.items()]
     return series
+
+
+def _deadline(db, quarter: str) -> str | None:
+    if "campaigns" not in db.table_names():
+        return None
+    row = db.execute("select retest_until from campaigns where quarter = ?", [quarter]).fetchone()
+    return row[0] if row else None
 
 
 def _pillar_weights(db, quarter, version) -> dict[str, float]:
