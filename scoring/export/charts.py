@@ -17,7 +17,9 @@ COLOURS = {
 LEVELS = ("full", "partial", "info_only", "broken", "maintenance", "unknown")
 
 
-def bar_chart(items: list[tuple[str, float]], *, title: str, width: int = 640) -> Markup:
+def bar_chart(
+    items: list[tuple[str, float]], *, title: str, width: int = 640, decimal: str = "."
+) -> Markup:
     """Horizontal bars of 0..1 values (index per entity)."""
     row, left = 22, 220
     height = row * len(items) + 30
@@ -31,7 +33,8 @@ def bar_chart(items: list[tuple[str, float]], *, title: str, width: int = 640) -
         parts.append(
             f'<rect class="bar" x="{left}" y="{y + 3}" width="{w:.1f}" height="{row - 6}" fill="#1f4e79"/>'
         )
-        parts.append(f'<text x="{left + w + 4:.1f}" y="{y + 14}">{(value or 0):.3f}</text>')
+        text = f"{(value or 0):.3f}".replace(".", decimal)
+        parts.append(f'<text x="{left + w + 4:.1f}" y="{y + 14}">{text}</text>')
     return Markup("".join(parts) + "</svg>")
 
 

@@ -81,7 +81,9 @@ def write_report(
         name = labels.group(group)
         chart_set[group] = {
             "index": charts.bar_chart(
-                [(label(r), r["index"]) for r in rows], title=f"{words['chart_index']}, {name}"
+                [(label(r), r["index"]) for r in rows],
+                title=f"{words['chart_index']}, {name}",
+                decimal=decimal,
             ),
             "pillars": charts.stacked_pillars(
                 [(label(r), {p: r[f"pillar_{p}"] for p in tables.PILLARS}) for r in rows],
@@ -145,7 +147,7 @@ def _group_series(history, group, labels) -> list[tuple[str, list]]:
         for g in tables.group_history(history)
         if g["group"] == group
     ]
-    series = [(f"{labels.group(group)} (TB)" if labels.lang == "vi" else "group mean", mean)]
+    series = [("Trung bình nhóm" if labels.lang == "vi" else "Group mean", mean)]
     by_entity: dict[str, list] = {}
     names = {}
     for h in history:
