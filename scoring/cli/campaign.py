@@ -48,12 +48,19 @@ def status_command(quarter, db_path, fmt):
         + (f", re-test until {s['retest_until']}" if s.get("retest_until") else "")
     )
     click.echo(
-        f"could not test: findings {u['findings'] or 0}, checks {u['checks'] or 0}, entities {len(u['entities'])}"
+        f"could not test: findings {_counts(u['findings'])}, checks {_counts(u['checks'])}, "
+        f"entities {len(u['entities'])}"
     )
     for e in s["editions"]:
         click.echo(
             f"edition {e['number']} ({e['kind']}) {e['created_at']} by {e['created_by']}: {e['out']}"
         )
+
+
+def _counts(by_reason: dict) -> str:
+    total = sum(by_reason.values())
+    detail = ", ".join(f"{k} {v}" for k, v in sorted(by_reason.items()))
+    return f"{total} ({detail})" if detail else "0"
 
 
 def _date(ctx, param, value):
