@@ -98,3 +98,25 @@ def test_findings_pack_lists_shortfalls_with_basis_and_deadline(db, tmp_path):
     assert "info.news" in html and "chưa kiểm tra được" in html  # could not test is listed too
     ha_noi = (out / "findings" / "ha-noi.html").read_text(encoding="utf-8")
     assert "Giới thiệu; chức năng" not in ha_noi  # met criteria are not listed
+
+
+def test_not_assessed_entities_are_listed_apart_when_the_columns_exist(db, tmp_path):
+    """The coverage policy (another branch) adds rankings.assessed and .not_assessed_reason and
+    leaves rank null; the report must list such an entity apart, with its reason."""
+    db["rankings"].add_column("assessed", int)
+    db["rankings"].add_column("not_assessed_reason", str)
+    db.execute("update rankings set assessed = 1")
+    db.execute(
+        "update rankings set assessed = 0, rank = null, not_assessed_reason = ? "
+        "where quarter = '2026Q4' and entity_id = 'hue'",
+        ["cổng thông tin không truy cập được"],
+    )
+    out = tmp_path / "out"
+    write_report(db, "2026Q4", out)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    ranked, _, unranked = html.partition("<h3>Chưa đánh giá</h3>")
+    assert "Thành phố Huế" in unranked and "cổng thông tin không truy cập được" in unranked
+    province = ranked[ranked.index("Tỉnh, thành phố trực thuộc trung ương") :]
+    assert "Thành phố Huế" not in province.split("</table>")[0]
+    audit = (out / "audit" / "hue.html").read_text(encoding="utf-8")
+    assert "<strong>Chưa đánh giá</strong>: cổng thông tin không truy cập được" in audit
