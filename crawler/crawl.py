@@ -33,14 +33,14 @@ def run_crawl(
         cfg["budget"]["max_pages"] = max_pages
     as_of = as_of or date.today()
     db = store.connect(db_path)
-    store.sync_quarter_entities(db, quarter, entities, registry_hash)
-    run_id = store.start_run(
+    run_id = store.start_run(  # first: a closed quarter refuses before anything is written
         db,
         quarter,
         "crawl",
         config_hash=cfg["hash"],
         args={"entities": [e.id for e in entities], "as_of": as_of.isoformat(), "polite": polite},
     )
+    store.sync_quarter_entities(db, quarter, entities, registry_hash)
     log(
         f"crawl {quarter}: {len(entities)} entities, as of {as_of}, politeness {'on' if polite else 'off'}"
     )

@@ -303,12 +303,53 @@ def _m004_packaging_coverage(db: sqlite_utils.Database) -> None:
     db.execute("update rankings set assessed = 1 where assessed is null")
 
 
+def _m005_campaign_states(db: sqlite_utils.Database) -> None:
+    """A quarter's campaign state and its published editions; errata marked on overrides."""
+    db["campaigns"].create(
+        {
+            "quarter": str,
+            "state": str,
+            "retest_until": str,
+            "frozen_at": str,
+            "published_at": str,
+            "published_by": str,
+            "updated_at": str,
+        },
+        pk="quarter",
+    )
+    db["editions"].create(
+        {
+            "quarter": str,
+            "number": int,
+            "kind": str,
+            "model_version": str,
+            "created_at": str,
+            "created_by": str,
+            "changes": str,
+            "out": str,
+        },
+        pk=("quarter", "number"),
+    )
+    db["overrides"].add_column("erratum", int)
+    db["overrides"].add_column("edition", int)
+
+
+def _m006_review_tokens(db: sqlite_utils.Database) -> None:
+    """Evaluators' tokens for an exposed review UI (only a hash is stored; revoked, not deleted)."""
+    db["review_tokens"].create(
+        {"name": str, "token_hash": str, "created_at": str, "revoked_at": str},
+        pk="token_hash",
+    )
+
+
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_core,
     _m002_page_headers,
     _m003_score_detail,
     _m004_packaging_coverage,
+    _m005_campaign_states,
+    _m006_review_tokens,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -411,8 +452,11 @@ def sync_quarter_entities(db, quarter, entities, registry_hash: str) -> None:
 
 
 def start_run(db, quarter, stage: str, *, config_hash="", model_version="", args=None) -> int:
+    """Record a stage run; every stage starts here, so this is where a closed quarter refuses."""
     from crawler import __version__
+    from crawler.campaign import refuse_if_closed
 
+    refuse_if_closed(db, str(quarter), stage)
     with transaction(db):
         return (
             db["runs"]

@@ -203,6 +203,42 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "revoked_at": "When revoked, if it was.",
             "revoked_by": "Who revoked it.",
             "revoke_reason": "Why it was revoked.",
+            "erratum": "1 when recorded after the quarter was published (an erratum).",
+            "edition": "The report edition that published this erratum.",
+        },
+    ),
+    "campaigns": (
+        "Each quarter's campaign state: open, retest (the correction window), frozen, published.",
+        {
+            "quarter": Q,
+            "state": "open, retest, frozen or published.",
+            "retest_until": "Deadline of the re-test and correction window (YYYY-MM-DD).",
+            "frozen_at": "When observation ended (UTC).",
+            "published_at": "When edition 1 was published (UTC).",
+            "published_by": "Who published it.",
+            "updated_at": "Last change of state (UTC).",
+        },
+    ),
+    "review_tokens": (
+        "Evaluators allowed to write corrections when the review UI is exposed beyond loopback.",
+        {
+            "name": "Evaluator the token belongs to (recorded as the author of corrections).",
+            "token_hash": "SHA-256 of the token (the token itself is shown once, never stored).",
+            "created_at": "When (UTC).",
+            "revoked_at": "When revoked, if it was (the token stops working at once).",
+        },
+    ),
+    "editions": (
+        "Numbered report editions of a published quarter: 1 at publication, then one per erratum.",
+        {
+            "quarter": Q,
+            "number": "Edition number (1 = the publication).",
+            "kind": "publication or erratum.",
+            "model_version": "Model version the edition was scored under.",
+            "created_at": "When (UTC).",
+            "created_by": "Who.",
+            "changes": "What changed and why (JSON list of overrides with their reasons).",
+            "out": "Folder the edition's report files were written to.",
         },
     ),
     "reported": (

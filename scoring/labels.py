@@ -1,89 +1,71 @@
-"""An evaluator's labels for one portal against the crawl's findings (egovrank compare-labels).
+"""Reader-facing names of pillars, criteria, groups and values (config/labels.yaml), vi or en.
 
-The labels file is the format of ../shared/realdata/vn-portals/*/labels.json: per criterion a
-`truth` (present / linked_broken / absent / unknown) with the evaluator's `evidence` and `note`,
-and `freshness.accept`, the newest dates an evaluator would accept. Unknown labels are left out:
-the evaluator could not tell either.
+One data file holds them so that templates never spell a criterion's name; a missing name falls
+back to the id, so a criterion added to the model still shows (as its id) until it is named.
 """
 
 from __future__ import annotations
 
-import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+
+import yaml
 
 from crawler.errors import InputError
 
-VALUES = {"present", "linked_broken", "absent", "unknown"}
+LANGS = ("vi", "en")
+LABELS_FILE = Path(__file__).resolve().parents[1] / "config" / "labels.yaml"
+_CITATION = re.compile(r"\b(D42|D43|MIC|good practice)\b")
 
 
-def load_labels(path: str | Path) -> dict:
-    path = Path(path)
+@dataclass(frozen=True)
+class Labels:
+    lang: str
+    data: dict
+
+    def _get(self, kind: str, key) -> str:
+        entry = self.data.get(kind, {}).get(key)
+        if not entry:
+            return str(key) if key is not None else ""
+        return entry.get(self.lang) or entry.get("vi") or str(key)
+
+    def pillar(self, key: str) -> str:
+        return self._get("pillars", key)
+
+    def criterion(self, key: str) -> str:
+        return self._get("criteria", key)
+
+    def group(self, key: str) -> str:
+        return self._get("groups", key)
+
+    def group_short(self, key: str) -> str:
+        entry = self.data.get("groups", {}).get(key) or {}
+        return entry.get(f"short_{self.lang}") or self.group(key)
+
+    def value(self, key) -> str:
+        return self._get("values", key) if isinstance(key, str) else key
+
+    def basis(self, basis: str) -> str:
+        """A model `basis` ("D42 4(1)(e); D43 10") with its abbreviations spelt out."""
+        return _CITATION.sub(lambda m: self._get("sources", m.group(1)), basis or "")
+
+
+def load_labels(lang: str = "vi", path: str | Path | None = None) -> Labels:
+    if lang not in LANGS:
+        raise InputError(f"language {lang!r} is not one of {', '.join(LANGS)}")
+    return Labels(lang, _read(str(path or LABELS_FILE)))
+
+
+@lru_cache(maxsize=4)
+def _read(path: str) -> dict:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"{path}: no such labels file") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: line {exc.lineno}: not JSON ({exc.msg})") from None
-    criteria = data.get("criteria") if isinstance(data, dict) else None
-    if not isinstance(criteria, dict) or not criteria:
-        raise InputError(f"{path}: no 'criteria' object; see docs/real-portals.md for the format")
-    for crit, label in criteria.items():
-        if not isinstance(label, dict) or label.get("truth") not in VALUES:
-            raise InputError(
-                f"{path}: criteria.{crit}.truth must be one of {', '.join(sorted(VALUES))}"
-            )
-    return data
-
-
-def compare_labels(labels: dict, findings: list[dict]) -> dict:
-    """Agreement over the labelled criteria, with both sides' evidence for each disagreement."""
-    got = {f["criterion"]: f for f in findings}
-    accept = set((labels.get("freshness") or {}).get("accept") or [])
-    rows = []
-    for crit, label in sorted(labels["criteria"].items()):
-        if label["truth"] == "unknown":
-            continue
-        found = got.get(crit)
-        if crit == "func.freshness":
-            value = found and found.get("excerpt")
-            expected = sorted(accept) if accept else label["truth"]
-            ok = (value in accept) if accept else bool(found) and found["value"] != "unknown"
-        else:
-            value = found and found["value"]
-            expected = label["truth"]
-            ok = value == expected
-        rows.append(
-            {
-                "criterion": crit,
-                "agree": ok,
-                "label": expected,
-                "found": value,
-                "status": found and found.get("status"),
-                "evidence_url": found and found.get("evidence_url"),
-                "link_text": found and found.get("link_text"),
-                "decided_by": _decided_by(found),
-                "label_evidence": "; ".join(
-                    f"{e.get('path')}: {e.get('cue')}" for e in label.get("evidence", [])
-                ),
-                "label_note": label.get("note", ""),
-            }
-        )
-    agree = sum(r["agree"] for r in rows)
-    return {
-        "labelled": len(rows),
-        "agree": agree,
-        "share": agree / len(rows) if rows else 0.0,
-        "rows": rows,
-    }
-
-
-def _decided_by(found: dict | None) -> str | None:
-    if not found:
-        return None
-    detail = found.get("detail") or {}
-    if isinstance(detail, str):
-        try:
-            detail = json.loads(detail)
-        except json.JSONDecodeError:
-            return None
-    return detail.get("decided_by")
+        raise InputError(f"{path}: no labels file here; restore config/labels.yaml") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: not valid YAML ({exc}); fix the syntax") from None
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}: expected a mapping of pillars, groups, criteria and values")
+    return raw

@@ -8,6 +8,7 @@ and records who revoked it and why.
 from __future__ import annotations
 
 from crawler import store
+from crawler.campaign import refuse_if_closed
 from crawler.errors import InputError
 from scoring.model import Model
 
@@ -46,7 +47,12 @@ def set_override(
     value: str,
     reason: str,
     author: str,
+    *,
+    erratum: bool = False,
 ) -> int:
+    """Store a correction; on a published quarter only as an erratum (scoring/campaign.py)."""
+    if not erratum:
+        refuse_if_closed(db, quarter, "override")
     if not reason.strip() or not author.strip():
         raise InputError("an override needs --reason and --by; say why and who")
     known = db.execute(
@@ -70,6 +76,7 @@ def set_override(
                     "reason": reason.strip(),
                     "author": author.strip(),
                     "created_at": store.now(),
+                    "erratum": int(erratum),
                 }
             )
             .last_pk
@@ -77,9 +84,12 @@ def set_override(
 
 
 def revoke_override(db, override_id: int, reason: str, author: str) -> dict:
-    row = db.execute("select revoked_at from overrides where id = ?", [override_id]).fetchone()
+    row = db.execute(
+        "select revoked_at, quarter from overrides where id = ?", [override_id]
+    ).fetchone()
     if row is None:
         raise InputError(f"no override #{override_id}; see `egovrank override list`")
+    refuse_if_closed(db, row[1], "override")
     if row[0]:
         raise InputError(f"override #{override_id} was already revoked at {row[0]}")
     if not reason.strip():

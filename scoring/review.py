@@ -150,7 +150,13 @@ limit 100""",
     }
 
 
-def build_metadata(database: str, *, base: str = "") -> dict:
+PLUGINS_DIR = Path(__file__).parent / "review_web"
+
+
+def build_metadata(
+    database: str, *, base: str = "", db_path: str | Path | None = None,
+    model: str | None = None, require_token: bool = False,
+) -> dict:  # fmt: skip
     """Datasette metadata for the database named `database` (its file stem).
 
     `base` is where the review UI is reached (http://host:port), so screenshot links are
@@ -175,6 +181,14 @@ def build_metadata(database: str, *, base: str = "") -> dict:
         "source": "Public government portals, crawled and checked by egovrank",
         "about": "Data dictionary: docs/data-dictionary.md (egovrank db dictionary)",
         "databases": {database: {"tables": tables, "queries": canned_queries(base)}},
+        # scoring/review_web: the corrections form on each entity's page
+        "plugins": {
+            "egovrank-corrections": {
+                "db_path": str(Path(db_path).resolve()) if db_path else "",
+                "model": model,
+                "require_token": require_token,
+            }
+        },
     }
 
 
@@ -202,6 +216,7 @@ def datasette_command(
     cmd += ["--metadata", str(metadata_path), "-h", host, "-p", str(port)]
     if evidence_dir is not None:
         cmd += ["--static", f"evidence:{evidence_dir}"]
+    cmd += ["--plugins-dir", str(PLUGINS_DIR)]
     # evaluators' joins over a whole quarter take longer than Datasette's 1 s default
     cmd += ["--setting", "sql_time_limit_ms", "10000", "--setting", "max_returned_rows", "5000"]
     return cmd

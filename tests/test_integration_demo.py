@@ -334,9 +334,10 @@ def test_report_workbook_and_csv(reported):
 
     _, out = reported
     book = openpyxl.load_workbook(out / "rankings.xlsx", read_only=True)
-    assert {"Criterion scores", "Services checked", "Data dictionary"} <= set(book.sheetnames)
-    # Three groups, the three tables, and the planted unreachable entity listed apart.
-    assert "Not assessed" in book.sheetnames and len(book.sheetnames) == 7
+    tables = {"Điểm tiêu chí", "Dịch vụ đã kiểm tra", "Diễn biến", "Từ điển dữ liệu"}
+    assert tables <= set(book.sheetnames)
+    # Three groups, the four tables, and the planted unreachable entity listed apart.
+    assert "Chưa đánh giá" in book.sheetnames and len(book.sheetnames) == 8
     assert (out / "rankings.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert "Thành phố" in (out / "rankings.csv").read_text(encoding="utf-8-sig")
 

@@ -19,7 +19,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from crawler.demo.testing import free_port
-from scoring.labels import compare_labels
+from scoring.evaluator_labels import compare_labels
 
 pytestmark = pytest.mark.integration
 EGOVRANK = [sys.executable, "-m", "scoring"]

@@ -90,6 +90,12 @@ class DemoServer:
             if request.method not in ("GET", "HEAD"):
                 reply = Reply(status=405, record=True)
             else:
+                if "portal_heals" in e["faults"]:
+                    home = self.transient_hits.get((e["host"], "/"), 0)
+                    if path == "/":
+                        self.transient_hits[(e["host"], "/")] = home + 1
+                    if home < faults.HEAL_AFTER_HOME_HITS:  # still down
+                        return web.Response(status=503, text="Service Unavailable")
                 if "transient_503" in e["faults"] and path == faults.transient_path(e):
                     key = (e["host"], path)
                     self.transient_hits[key] = self.transient_hits.get(key, 0) + 1

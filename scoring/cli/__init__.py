@@ -12,6 +12,7 @@ from crawler import __version__
 from crawler.errors import InputError
 from crawler.paths import HOME_ENV
 from scoring.cli.browser import browser
+from scoring.cli.campaign import campaign
 from scoring.cli.check import check
 from scoring.cli.crawl import crawl
 from scoring.cli.db import db
@@ -20,10 +21,10 @@ from scoring.cli.doctor import doctor
 from scoring.cli.entities import entities
 from scoring.cli.export import export
 from scoring.cli.imports import import_group
-from scoring.cli.labels import compare_labels_cmd
+from scoring.cli.compare_labels import compare_labels_cmd
 from scoring.cli.override import override
 from scoring.cli.report import report
-from scoring.cli.review import review
+from scoring.cli.review import review, review_tokens
 from scoring.cli.run import run
 from scoring.cli.score import rankings, score
 from scoring.cli.workspace import config, init
@@ -52,7 +53,7 @@ def cli():
 
 COMMANDS = (
     init, config, doctor, entities, db, browser, demo, crawl, check, score, rankings, override,
-    import_group, report, export, review, run, compare_labels_cmd,
+    import_group, report, export, review, review_tokens, run, campaign, compare_labels_cmd,
 )  # fmt: skip
 for command in COMMANDS:
     cli.add_command(command)

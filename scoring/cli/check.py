@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import click
 
@@ -76,38 +77,44 @@ def check(
     require_browser()
     db = store.connect(db_path)
     q = str(quarter)
-    if entities_path:
-        registry = load_registry(entities_path)
-        chosen = registry.select(quarter, only)
-        store.sync_quarter_entities(db, quarter, chosen, registry.content_hash)
-        ids = [e.id for e in chosen]
-    else:
-        ids = [
-            r["entity_id"]
-            for r in db.query("select entity_id from quarter_entities where quarter = ?", [q])
-        ]
-        if only:
-            unknown = sorted(set(only) - set(ids))
-            if unknown:
-                raise InputError(
-                    f"--only names {', '.join(unknown)}, not crawled in {q}; run `egovrank crawl` first"
-                )
-            ids = [i for i in ids if i in only]
-    if not ids:
-        raise InputError(
-            f"no entities for {q} in {db_path}: run `egovrank crawl --quarter {q}` first"
-        )
-    marks = ",".join("?" * len(ids))
-    entities = {
-        r["entity_id"]: {**r, "allow_private": bool(r["allow_private"])}
-        for r in db.query(
-            f"select * from quarter_entities where quarter = ? and entity_id in ({marks})",
-            [q, *ids],
-        )
-    }
-    if recheck:
-        jobs.plan(db, q, ids, sample, recheck=True)
-    run_id = store.start_run(db, quarter, "check", args={"sample": sample, "entities": ids})
+    # first: a closed quarter refuses before anything is written
+    run_id = store.start_run(db, quarter, "check", args={"sample": sample, "only": only})
+    try:
+        if entities_path:
+            registry = load_registry(entities_path)
+            chosen = registry.select(quarter, only)
+            store.sync_quarter_entities(db, quarter, chosen, registry.content_hash)
+            ids = [e.id for e in chosen]
+        else:
+            ids = [
+                r["entity_id"]
+                for r in db.query("select entity_id from quarter_entities where quarter = ?", [q])
+            ]
+            if only:
+                unknown = sorted(set(only) - set(ids))
+                if unknown:
+                    raise InputError(
+                        f"--only names {', '.join(unknown)}, not crawled in {q}; run `egovrank crawl` first"
+                    )
+                ids = [i for i in ids if i in only]
+        if not ids:
+            raise InputError(
+                f"no entities for {q} in {db_path}: run `egovrank crawl --quarter {q}` first"
+            )
+        marks = ",".join("?" * len(ids))
+        entities = {
+            r["entity_id"]: {**r, "allow_private": bool(r["allow_private"])}
+            for r in db.query(
+                f"select * from quarter_entities where quarter = ? and entity_id in ({marks})",
+                [q, *ids],
+            )
+        }
+        if recheck:
+            jobs.plan(db, q, ids, sample, recheck=True)
+        db["runs"].update(run_id, {"args": json.dumps({"sample": sample, "entities": ids})})
+    except BaseException as exc:
+        store.finish_run(db, run_id, "failed", error=str(exc)[:500])
+        raise
     live = LiveProgress("checks")
     try:
         stats = asyncio.run(

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from crawler import store
+from crawler.campaign import refuse_if_closed
 from scoring.cli.common import db_option, entities_option, progress, quarter_option, sync_entities
 from scoring.cli.score import model_option
 
@@ -29,6 +30,7 @@ def reported(csv_path, quarter, model_path, entities_path, db_path):
 
     model = load_model(model_path)
     db = store.connect(db_path, create=bool(entities_path))
+    refuse_if_closed(db, str(quarter), "import")  # the rule every stage obeys (crawler/campaign.py)
     if entities_path:
         sync_entities(db, quarter, entities_path)
     n = import_reported(db, model, str(quarter), Path(csv_path))

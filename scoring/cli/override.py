@@ -20,16 +20,35 @@ def override():
 @click.argument("value")
 @click.option("--reason", required=True, help="Why the observation is wrong.")
 @click.option("--by", "author", required=True, help="Who decides (name of the evaluator).")
+@click.option(
+    "--erratum",
+    is_flag=True,
+    help="After publication: record an erratum, re-score and write the next report edition.",
+)
 @quarter_option()
 @model_option
 @db_option
-def set_command(entity, criterion, value, reason, author, quarter, model_path, db_path):
+def set_command(entity, criterion, value, reason, author, erratum, quarter, model_path, db_path):
     """Replace the observation of CRITERION for ENTITY by VALUE (e.g. present, 0.8)."""
     from scoring.model import load_model
     from scoring.overrides import set_override
 
     model = load_model(model_path)
     db = store.connect(db_path, create=False)
+    if erratum:
+        from scoring.campaign import record_erratum
+        from scoring.export.pdf import print_pdf
+
+        e = record_erratum(
+            db, model, str(quarter), entity, criterion, value, reason, author, pdf=print_pdf
+        )
+        c = e["changes"][0]
+        progress(
+            f"erratum #{c['override_id']}: {entity} {criterion} = {c['value']}; "
+            f"edition {e['number']} in {e['out']}/"
+        )
+        click.echo(e["out"])
+        return
     oid = set_override(db, model, str(quarter), entity, criterion, value, reason, author)
     progress(
         f"override #{oid}: {entity} {criterion} = {value} ({quarter}); re-run `egovrank score`"

@@ -36,11 +36,11 @@ def score(quarter, model_path, entities_path, db_path):
 
     model = load_model(model_path)
     db = store.connect(db_path, create=False)
-    if entities_path:
-        sync_entities(db, quarter, entities_path)
-    run_id = store.start_run(
+    run_id = store.start_run(  # first: a published quarter refuses before anything is written
         db, quarter, "score", model_version=model.version, args={"model": model.path}
     )
+    if entities_path:
+        sync_entities(db, quarter, entities_path)
     try:
         summary = score_quarter(db, model, quarter)
     except BaseException as exc:
@@ -55,14 +55,37 @@ def score(quarter, model_path, entities_path, db_path):
 
 
 @click.command()
-@quarter_option()
+@quarter_option(required=False)
 @click.option("--group", type=click.Choice(["ministry", "gov_agency", "province"]), default=None)
 @click.option("--model-version", default=None, help="Default: the newest version scored.")
+@click.option(
+    "--history",
+    is_flag=True,
+    help="Index and rank in every stored quarter (up to --quarter if given), plus group means.",
+)
 @db_option
 @format_option("table", "json", "csv")
-def rankings(quarter, group, model_version, db_path, fmt):
+def rankings(quarter, group, model_version, history, db_path, fmt):
     """Print the ranking of each group (rank, index, movement and whether it is significant)."""
     db = store.connect(db_path, create=False)
+    if history:
+        from scoring.export.tables import group_history
+        from scoring.export.tables import history as history_rows
+
+        rows = history_rows(db, up_to=str(quarter) if quarter else None)
+        rows = [r for r in rows if group is None or r["group"] == group]
+        means = [
+            {"quarter": g["quarter"], "group": g["group"], "entity_id": "", "name_vi": "(mean)",
+             "rank": None, "index": g["mean_index"], "movement": None, "model_version": ""}
+            for g in group_history(rows)
+        ]  # fmt: skip
+        rows = sorted(rows + means, key=lambda r: (r["group"], r["entity_id"], r["quarter"]))
+        for r in rows:
+            r["index"] = None if r["index"] is None else round(r["index"], 3)
+        emit(rows, fmt)
+        return
+    if quarter is None:
+        raise click.UsageError("--quarter is required (or pass --history)")
     q = str(quarter)
     if model_version is None:
         row = db.execute(

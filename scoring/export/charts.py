@@ -17,7 +17,9 @@ COLOURS = {
 LEVELS = ("full", "partial", "info_only", "broken", "maintenance", "unknown")
 
 
-def bar_chart(items: list[tuple[str, float]], *, title: str, width: int = 640) -> Markup:
+def bar_chart(
+    items: list[tuple[str, float]], *, title: str, width: int = 640, decimal: str = "."
+) -> Markup:
     """Horizontal bars of 0..1 values (index per entity)."""
     row, left = 22, 220
     height = row * len(items) + 30
@@ -31,12 +33,18 @@ def bar_chart(items: list[tuple[str, float]], *, title: str, width: int = 640) -
         parts.append(
             f'<rect class="bar" x="{left}" y="{y + 3}" width="{w:.1f}" height="{row - 6}" fill="#1f4e79"/>'
         )
-        parts.append(f'<text x="{left + w + 4:.1f}" y="{y + 14}">{(value or 0):.3f}</text>')
+        text = f"{(value or 0):.3f}".replace(".", decimal)
+        parts.append(f'<text x="{left + w + 4:.1f}" y="{y + 14}">{text}</text>')
     return Markup("".join(parts) + "</svg>")
 
 
 def stacked_pillars(
-    items: list[tuple[str, dict]], weights: dict[str, float], *, title: str, width: int = 640
+    items: list[tuple[str, dict]],
+    weights: dict[str, float],
+    *,
+    title: str,
+    width: int = 640,
+    names: dict[str, str] | None = None,
 ) -> Markup:
     """Each entity's index split into its pillars' weighted contributions."""
     row, left = 22, 220
@@ -60,8 +68,9 @@ def stacked_pillars(
     legend_y = height - 12
     for j, (p, colour) in enumerate(COLOURS.items()):
         parts.append(
-            f'<rect x="{left + j * 80}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{left + j * 80 + 14}" y="{legend_y}">{p}</text>'
+            f'<rect x="{10 + j * 126}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{10 + j * 126 + 14}" y="{legend_y}" font-size="10">'
+            f"{escape((names or {}).get(p, p)[:22])}</text>"
         )
     return Markup("".join(parts) + "</svg>")
 
@@ -123,3 +132,57 @@ def _open(width: int, height: int, title: str) -> str:
         f'font-family="sans-serif" font-size="12" role="img" aria-label="{escape(title)}">'
         f"<title>{escape(title)}</title>"
     )
+
+
+TREND_COLOURS = ("#1f4e79", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")
+
+
+def trend_chart(
+    series: list[tuple[str, list[tuple[str, float | None]]]],
+    *,
+    title: str,
+    width: int = 640,
+    decimal: str = ".",
+) -> Markup:
+    """Index (0..1) over quarters, one line per series; the first series drawn boldest."""
+    quarters = sorted({q for _, points in series for q, _ in points})
+    left, right, top, bottom = 50, 170, 24, 30
+    height = 220
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = plot_w / max(1, len(quarters) - 1)
+
+    def x(q: str) -> float:
+        return left + (quarters.index(q) * step if len(quarters) > 1 else plot_w / 2)
+
+    def y(v: float) -> float:
+        return top + (1 - max(0.0, min(1.0, v))) * plot_h
+
+    parts = [_open(width, height, title)]
+    for tick in (0, 0.25, 0.5, 0.75, 1):
+        parts.append(
+            f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + plot_w}" y2="{y(tick):.1f}" stroke="#ddd"/>'
+            f'<text x="{left - 4}" y="{y(tick) + 4:.1f}" text-anchor="end">'
+            f"{f'{tick:.2f}'.replace('.', decimal)}</text>"
+        )
+    for q in quarters:
+        parts.append(
+            f'<text x="{x(q):.1f}" y="{height - 10}" text-anchor="middle">{escape(q)}</text>'
+        )
+    for i, (label, points) in enumerate(series):
+        colour = TREND_COLOURS[i % len(TREND_COLOURS)]
+        pts = [(x(q), y(v)) for q, v in points if v is not None]
+        if not pts:
+            continue
+        stroke = 3 if i == 0 else 1.5
+        path = " ".join(f"{px:.1f},{py:.1f}" for px, py in pts)
+        parts.append(
+            f'<polyline class="trend" points="{path}" fill="none" stroke="{colour}" stroke-width="{stroke}"/>'
+        )
+        for px, py in pts:
+            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"/>')
+        last_x, last_y = pts[-1]
+        parts.append(
+            f'<text x="{left + plot_w + 8}" y="{last_y + 4:.1f}" fill="{colour}">'
+            f"{escape(label[:24])}</text>"
+        )
+    return Markup("".join(parts) + "</svg>")

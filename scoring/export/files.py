@@ -11,10 +11,16 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from scoring.dictionary import rows as dictionary_rows
+from scoring.export.i18n import COLUMNS, SHEETS
 from scoring.export.tables import GROUPS
 
 NUMBER_FORMATS = {
     "index": "0.000",
+    "Chỉ số": "0.000",
+    "Sai số": "0.000",
+    "Độ bao phủ": "0%",
+    "Điểm": "0.000",
+    "Trọng số": "0.000",
     "uncertainty": "0.000",
     "coverage": "0%",
     "score": "0.000",
@@ -70,20 +76,42 @@ def _cell_value(v):
     return v
 
 
-def workbook_sheets(rankings, criteria, checks) -> dict[str, list[dict]]:
-    ranked = [r for r in rankings if r["assessed"]]
-    sheets = {GROUPS[g]: [r for r in ranked if r["group"] == g] for g in GROUPS}
-    not_assessed = [r for r in rankings if not r["assessed"]]
+def workbook_sheets(rankings, criteria, checks, history, labels) -> dict[str, list[dict]]:
+    """One sheet per group shaped like the published ranking, then the entities not assessed
+    (kept out of the ranks, with the reason), then the detail, in `labels.lang`."""
+    lang = labels.lang
+    names = SHEETS[lang]
+    ranked = [r for r in rankings if r.get("assessed", 1)]
+    sheets = {
+        labels.group_short(g): [_ranking_row(r, labels) for r in ranked if r["group"] == g]
+        for g in GROUPS
+    }
+    not_assessed = [r for r in rankings if not r.get("assessed", 1)]
     if not_assessed:
-        sheets["Not assessed"] = [
-            {k: r[k] for k in ("group", "entity_id", "name_vi", "name_en", "coverage")}
-            | {
-                "not_assessed_reason": r["not_assessed_reason"],
-                "overrides_used": r["overrides_used"],
-            }
-            for r in not_assessed
+        keep = ("group", "entity_id", "name_vi", "name_en", "coverage", "not_assessed_reason")
+        sheets[names["not_assessed"]] = [
+            _headed({k: r.get(k) for k in (*keep, "overrides_used")}, lang) for r in not_assessed
         ]
-    sheets["Criterion scores"] = criteria
-    sheets["Services checked"] = checks
-    sheets["Data dictionary"] = dictionary_rows()
+    sheets[names["criteria"]] = [
+        _headed({**c, "criterion_name": labels.criterion(c["criterion"])}, lang) for c in criteria
+    ]
+    sheets[names["services"]] = [_headed(c, lang) for c in checks]
+    sheets[names["history"]] = [_headed(h, lang) for h in history]
+    sheets[names["dictionary"]] = dictionary_rows()
     return sheets
+
+
+def _ranking_row(r: dict, labels) -> dict:
+    """Rank, unit, index first, as the published table reads; pillars under their names."""
+    first = {k: r.get(k) for k in ("rank", "name_vi", "index", "movement")}
+    rest = {k: v for k, v in r.items() if k not in first and not k.startswith("pillar_")}
+    pillars = {
+        labels.pillar(k[len("pillar_") :]): v for k, v in r.items() if k.startswith("pillar_")
+    }
+    row = _headed(first, labels.lang) | pillars | _headed(rest, labels.lang)
+    return row
+
+
+def _headed(row: dict, lang: str) -> dict:
+    names = COLUMNS[lang]
+    return {names.get(k, k): v for k, v in row.items()}

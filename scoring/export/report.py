@@ -1,4 +1,8 @@
-"""`egovrank report`: every file the report team and the assessed agencies receive."""
+"""`egovrank report`: every file the report team and the assessed agencies receive.
+
+Vietnamese by default (`lang="en"` for the English edition): headings from scoring/export/i18n.py,
+names of pillars and criteria from config/labels.yaml, numbers as each reader writes them.
+"""
 
 from __future__ import annotations
 
@@ -9,83 +13,156 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from scoring.export import charts, tables
+from scoring.export import charts, i18n, tables
 from scoring.export.files import workbook_sheets, write_csv, write_json, write_xlsx
+from scoring.export.findings_pack import write_packs
+from scoring.labels import load_labels
 
 _SAFE = re.compile(r"[^a-z0-9-]+")
 
 
-def _env() -> Environment:
+def _env(lang: str = "vi") -> Environment:
     # Autoescape everywhere: titles, link texts and excerpts come from sites we do not control.
-    return Environment(
+    env = Environment(
         loader=PackageLoader("scoring.export", "templates"),
         autoescape=select_autoescape(["html", "j2"], default=True),
     )
+    env.filters["num"] = lambda v, d=3: i18n.number(v, d, lang)
+    env.filters["pct"] = lambda v: i18n.percent(v, lang)
+    env.filters["change"] = lambda m: i18n.change(m, lang)
+    env.filters["safe_name"] = safe_name
+    env.tests["assessed"] = is_assessed
+    return env
 
 
 def safe_name(entity_id: str) -> str:
     return _SAFE.sub("-", entity_id.lower()).strip("-")[:80] or "entity"
 
 
-def write_report(db, quarter: str, out: Path) -> dict:
+def is_assessed(row: dict | None) -> bool:
+    """False only where the coverage policy's `assessed` column exists and says 0."""
+    return bool(row) and row.get("assessed", 1) != 0
+
+
+def write_report(
+    db, quarter: str, out: Path, *, lang: str = "vi", edition: dict | None = None
+) -> dict:
     out.mkdir(parents=True, exist_ok=True)
+    labels = load_labels(lang)
+    words = i18n.WORDS[lang]
     version = tables.model_version(db, quarter)
     rankings = tables.rankings(db, quarter, version)
     criteria = tables.criterion_scores(db, quarter, version)
     checks = tables.service_checks(db, quarter)
+    history = tables.history(db, up_to=quarter)
     written = []
-    write_xlsx(out / "rankings.xlsx", workbook_sheets(rankings, criteria, checks))
+    write_xlsx(out / "rankings.xlsx", workbook_sheets(rankings, criteria, checks, history, labels))
     written.append("rankings.xlsx")
     for name, rows in (
         ("rankings", rankings),
         ("criterion_scores", criteria),
         ("services_checked", checks),
+        ("history", history),
     ):
         write_csv(out / f"{name}.csv", rows)
         write_json(out / f"{name}.json", rows)
         written += [f"{name}.csv", f"{name}.json"]
 
-    env = _env()
+    env = _env(lang)
     css = (Path(__file__).parent / "templates" / "base.css").read_text()
     weights = _pillar_weights(db, quarter, version)
+    decimal = "," if lang == "vi" else "."
     chart_set = {}
     for group in tables.GROUPS:
-        rows = [r for r in rankings if r["group"] == group]
+        rows = [r for r in rankings if r["group"] == group and is_assessed(r)]
         if not rows:
             continue
         label = lambda r: r["name_vi"]  # noqa: E731
+        name = labels.group(group)
         chart_set[group] = {
             "index": charts.bar_chart(
-                [(label(r), r["index"]) for r in rows], title=f"Index, {group}"
+                [(label(r), r["index"]) for r in rows],
+                title=f"{words['chart_index']}, {name}",
+                decimal=decimal,
             ),
             "pillars": charts.stacked_pillars(
                 [(label(r), {p: r[f"pillar_{p}"] for p in tables.PILLARS}) for r in rows],
                 weights,
-                title=f"Pillar contributions, {group}",
+                title=f"{words['chart_pillars']}, {name}",
+                names={p: labels.pillar(p) for p in tables.PILLARS},
             ),
             "movement": charts.movement_chart(
                 [(label(r), r["movement"]) for r in rows],
-                title=f"Rank movement since the previous quarter, {group}",
+                title=f"{words['chart_movement']}, {name}",
+            ),
+            "trend": charts.trend_chart(
+                _group_series(history, group, labels),
+                title=f"{words['chart_trend']}, {name}",
+                decimal=decimal,
             ),
         }
     html = env.get_template("report.html.j2").render(
+        t=words,
+        lang=lang,
+        labels=labels,
         quarter=quarter,
         version=version,
+        edition=edition,
         rankings=rankings,
+        assessed=is_assessed,
         groups=tables.GROUPS,
         pillars=tables.PILLARS,
         charts=chart_set,
         checks=checks,
         css=css,
         level_chart=charts.level_matrix(
-            tables.level_matrix(db, quarter), title="Declared vs observed levels"
+            tables.level_matrix(db, quarter), title=words["levels_chart"]
         ),
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
     (out / "report.html").write_text(html, encoding="utf-8")
     written.append("report.html")
-    written += _audit_pages(db, quarter, version, rankings, criteria, checks, out, env, css)
-    return {"out": str(out), "files": written, "entities": len(rankings), "model_version": version}
+    written += _audit_pages(
+        db, quarter, version, rankings, criteria, checks, history, out, env, css, labels
+    )
+    written += write_packs(
+        _env("vi"), out,
+        list(db.query("select * from quarter_entities where quarter = ? order by entity_id", [quarter])),
+        criteria, checks, _deadline(db, quarter), version, load_labels("vi"), css, quarter,
+    )  # fmt: skip
+    return {
+        "out": str(out),
+        "files": written,
+        "entities": len(rankings),
+        "model_version": version,
+        "lang": lang,
+        "quarters": len({h["quarter"] for h in history}),
+    }
+
+
+def _group_series(history, group, labels) -> list[tuple[str, list]]:
+    """The group's mean first (bold), then each entity's index per quarter."""
+    mean = [
+        (g["quarter"], g["mean_index"])
+        for g in tables.group_history(history)
+        if g["group"] == group
+    ]
+    series = [("Trung bình nhóm" if labels.lang == "vi" else "Group mean", mean)]
+    by_entity: dict[str, list] = {}
+    names = {}
+    for h in history:
+        if h["group"] == group:
+            by_entity.setdefault(h["entity_id"], []).append((h["quarter"], h["index"]))
+            names[h["entity_id"]] = h["name_vi"]
+    series += [(names[e], pts) for e, pts in by_entity.items()]
+    return series
+
+
+def _deadline(db, quarter: str) -> str | None:
+    if "campaigns" not in db.table_names():
+        return None
+    row = db.execute("select retest_until from campaigns where quarter = ?", [quarter]).fetchone()
+    return row[0] if row else None
 
 
 def _pillar_weights(db, quarter, version) -> dict[str, float]:
@@ -97,12 +174,16 @@ def _pillar_weights(db, quarter, version) -> dict[str, float]:
     return {p: (w or 0) / total for p, w in rows}
 
 
-def _audit_pages(db, quarter, version, rankings, criteria, checks, out, env, css) -> list[str]:
+def _audit_pages(
+    db, quarter, version, rankings, criteria, checks, history, out, env, css, labels
+) -> list[str]:
     audit_dir = out / "audit"
     audit_dir.mkdir(exist_ok=True)
     template = env.get_template("audit.html.j2")
     by_entity = {r["entity_id"]: r for r in rankings}
     findings = {(f["entity_id"], f["criterion"]): f for f in tables.findings(db, quarter)}
+    group_means = tables.group_history(history)
+    decimal = "," if labels.lang == "vi" else "."
     written = []
     for e in db.query(
         "select * from quarter_entities where quarter = ? order by entity_id", [quarter]
@@ -122,19 +203,38 @@ def _audit_pages(db, quarter, version, rankings, criteria, checks, out, env, css
             for c in criteria
             if c["entity_id"] == eid
         ]
+        own = [h for h in history if h["entity_id"] == eid]
+        group = e["entity_group"]
+        trend = charts.trend_chart(
+            [
+                (e["name_vi"], [(h["quarter"], h["index"]) for h in own]),
+                (
+                    labels.group(group),
+                    [(g["quarter"], g["mean_index"]) for g in group_means if g["group"] == group],
+                ),
+            ],
+            title=f"{i18n.WORDS[labels.lang]['chart_trend']}: {e['name_vi']}",
+            decimal=decimal,
+        )
         html = template.render(
+            t=i18n.WORDS[labels.lang],
+            lang=labels.lang,
+            labels=labels,
             entity={
                 "name_vi": e["name_vi"],
                 "name_en": e["name_en"],
-                "group": e["entity_group"],
+                "group": group,
                 "portal_url": e["portal_url"],
                 "dvc_url": e["dvc_url"],
             },
             ranking=by_entity.get(eid),
+            assessed=is_assessed,
             criteria=crit,
             checks=rows,
             quarter=quarter,
             version=version,
+            history=own,
+            trend=trend,
             overrides=tables.overrides(db, quarter, eid),
             home_title=_home_title(db, quarter, eid),
             css=css,

@@ -6,11 +6,8 @@ import json
 
 from crawler.errors import InputError
 
-GROUPS = {
-    "ministry": "Bộ, cơ quan ngang bộ",
-    "gov_agency": "Cơ quan thuộc Chính phủ",
-    "province": "Tỉnh, thành phố",
-}
+# In report order; their names are in config/labels.yaml (scoring/labels.py).
+GROUPS = ("ministry", "gov_agency", "province")
 PILLARS = ("info", "func", "svc", "tech", "reported")
 
 
@@ -58,6 +55,10 @@ def rankings(db, quarter: str, version: str) -> list[dict]:
             "assessed": 1 if r["assessed"] is None else r["assessed"],
             "not_assessed_reason": r["not_assessed_reason"],
         }
+        # the coverage policy's columns, where the schema has them (rank is then null)
+        for key in ("assessed", "not_assessed_reason"):
+            if key in r:
+                row[key] = r[key]
         row.update({f"pillar_{p}": pillars.get(r["entity_id"], {}).get(p) for p in PILLARS})
         out.append(row)
     return out
@@ -116,13 +117,51 @@ def level_matrix(db, quarter: str) -> list[dict]:
     )
 
 
-def history(db, entity_ids: list[str], version: str) -> dict[str, list[tuple[str, float]]]:
-    """Index per quarter for each entity (for the movement chart)."""
-    out: dict[str, list] = {}
+def latest_versions(db) -> dict[str, str]:
+    """The model version each stored quarter was last scored under (what its report shows)."""
+    out = {}
     for r in db.query(
-        "select entity_id, quarter, index_value from rankings where model_version = ? order by quarter",
-        [version],
+        "select quarter, model_version, max(scored_at) as last from rankings "
+        "group by quarter, model_version order by quarter, last"
     ):
-        if r["entity_id"] in entity_ids:
-            out.setdefault(r["entity_id"], []).append((r["quarter"], r["index_value"]))
+        out[r["quarter"]] = r["model_version"]  # later rows (newer scorings) win
     return out
+
+
+def history(db, up_to: str | None = None) -> list[dict]:
+    """Index and rank of every entity in every stored quarter (each under its newest model)."""
+    rows = []
+    for quarter, version in latest_versions(db).items():
+        if up_to and quarter > up_to:
+            continue
+        for r in db.query(
+            "select r.*, q.name_vi from rankings r join quarter_entities q "
+            "on q.quarter = r.quarter and q.entity_id = r.entity_id "
+            "where r.quarter = ? and r.model_version = ? order by r.entity_group, r.rank, r.entity_id",
+            [quarter, version],
+        ):
+            rows.append(
+                {
+                    "quarter": quarter,
+                    "group": r["entity_group"],
+                    "entity_id": r["entity_id"],
+                    "name_vi": r["name_vi"],
+                    "rank": r["rank"],
+                    "index": r["index_value"],
+                    "movement": r["movement"],
+                    "model_version": version,
+                }
+            )
+    return rows
+
+
+def group_history(rows: list[dict]) -> list[dict]:
+    """Mean index and number of ranked entities of each group in each quarter."""
+    acc: dict[tuple, list] = {}
+    for r in rows:
+        if r["index"] is not None:
+            acc.setdefault((r["quarter"], r["group"]), []).append(r["index"])
+    return [
+        {"quarter": q, "group": g, "entities": len(v), "mean_index": sum(v) / len(v)}
+        for (q, g), v in sorted(acc.items())
+    ]

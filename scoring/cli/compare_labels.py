@@ -9,7 +9,7 @@ import click
 from crawler import store
 from crawler.errors import InputError
 from scoring.cli.common import db_option, format_option, quarter_option
-from scoring.labels import compare_labels, load_labels
+from scoring.evaluator_labels import compare_labels, load_labels
 
 
 @click.command("compare-labels")
