@@ -14,6 +14,7 @@ from crawler.paths import HOME_ENV
 from scoring.cli.browser import browser
 from scoring.cli.campaign import campaign
 from scoring.cli.check import check
+from scoring.cli.compare_labels import compare_labels_cmd
 from scoring.cli.crawl import crawl
 from scoring.cli.db import db
 from scoring.cli.demo import demo
@@ -21,7 +22,6 @@ from scoring.cli.doctor import doctor
 from scoring.cli.entities import entities
 from scoring.cli.export import export
 from scoring.cli.imports import import_group
-from scoring.cli.compare_labels import compare_labels_cmd
 from scoring.cli.override import override
 from scoring.cli.report import report
 from scoring.cli.review import review, review_tokens
