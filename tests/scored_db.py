@@ -6,6 +6,7 @@ one province improves between the quarters so movement and history have somethin
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -26,7 +27,9 @@ QUARTERS = ("2026Q3", "2026Q4")
 
 def make_scored_db(path: Path):
     db = store.connect(path)
-    model = load_model()
+    # A few findings per entity: under the shipped min_coverage every entity would be held
+    # out as "not assessed"; these tests are about reports and campaigns, not that policy.
+    model = dataclasses.replace(load_model(), min_coverage=0.0)
     for q in QUARTERS:
         entities = [
             SimpleNamespace(

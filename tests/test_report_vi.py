@@ -100,12 +100,9 @@ def test_findings_pack_lists_shortfalls_with_basis_and_deadline(db, tmp_path):
     assert "Giới thiệu; chức năng" not in ha_noi  # met criteria are not listed
 
 
-def test_not_assessed_entities_are_listed_apart_when_the_columns_exist(db, tmp_path):
-    """The coverage policy (another branch) adds rankings.assessed and .not_assessed_reason and
-    leaves rank null; the report must list such an entity apart, with its reason."""
-    db["rankings"].add_column("assessed", int)
-    db["rankings"].add_column("not_assessed_reason", str)
-    db.execute("update rankings set assessed = 1")
+def test_not_assessed_entities_are_listed_apart(db, tmp_path):
+    """An entity the coverage policy holds out (assessed 0, rank null, a reason) is listed
+    apart in the report and its audit page, not in its group's table."""
     db.execute(
         "update rankings set assessed = 0, rank = null, not_assessed_reason = ? "
         "where quarter = '2026Q4' and entity_id = 'hue'",
