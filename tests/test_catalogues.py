@@ -223,3 +223,26 @@ def test_families_and_sign_in():
 def test_unknown_platform_is_an_input_error():
     with pytest.raises(InputError, match="unknown platform 'nope'"):
         catalogues.parse(NATIONAL, {}, "nope")
+
+
+# --- egovrank services parse -----------------------------------------------------------------
+
+
+def test_cli_services_parse_recognises_the_platform_and_says_so():
+    from tests.test_badinput import run_cli
+
+    proc = run_cli("services", "parse", str(FIXTURES / "opencps_serviceinfos.synthetic.json"),
+                   "--format", "csv")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "platform opencps (recognised), 3 services" in proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "code,name,agency_code,declared,declared_raw,status,url,family"
+    assert lines[1].startswith("1.001612,Cấp giấy phép xây dựng,H21.13,full,4,unknown,https://")
+
+
+def test_cli_services_parse_unrecognised_file_is_one_line_error(tmp_path):
+    from tests.test_badinput import assert_one_line_error, run_cli
+
+    bad = tmp_path / "note.txt"
+    bad.write_text("not a catalogue", encoding="utf-8")
+    assert_one_line_error(run_cli("services", "parse", str(bad)), "note.txt", "--platform")

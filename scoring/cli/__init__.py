@@ -21,6 +21,7 @@ from scoring.cli.report import report
 from scoring.cli.review import review
 from scoring.cli.run import run
 from scoring.cli.score import rankings, score
+from scoring.cli.services import services
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,7 +32,7 @@ def cli():
 
 COMMANDS = (
     entities, db, browser, demo, crawl, check, score, rankings, override, import_group,
-    report, export, review, run,
+    report, export, review, run, services,
 )  # fmt: skip
 for command in COMMANDS:
     cli.add_command(command)
