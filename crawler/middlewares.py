@@ -84,7 +84,11 @@ class CatalogueApiPolitenessMiddleware:
 
         stand_ins = crawler.settings.getdict("CATALOGUE_API_HOSTS")
         hosts = api_hosts("national_new", stand_ins) | api_hosts("national_old", stand_ins)
-        return cls(crawler, hosts, catalogues()["api_politeness"])
+        conf = dict(catalogues()["api_politeness"])
+        floor = crawler.settings.getfloat("CATALOGUE_API_MIN_DELAY", -1.0)
+        if floor >= 0:  # --no-politeness on the local demo
+            conf["min_delay_s"] = floor
+        return cls(crawler, hosts, conf)
 
     def _host(self, request) -> str | None:
         parts = urlsplit(request.url)

@@ -246,3 +246,47 @@ def test_cli_services_parse_unrecognised_file_is_one_line_error(tmp_path):
     bad = tmp_path / "note.txt"
     bad.write_text("not a catalogue", encoding="utf-8")
     assert_one_line_error(run_cli("services", "parse", str(bad)), "note.txt", "--platform")
+
+
+# --- store: declared rows per service and agency, conflicts kept --------------------------------
+
+
+def test_declared_rows_and_conflicts_in_a_real_database(tmp_path):
+    from crawler.pipelines import CrawlStore
+    from tests.test_badinput import run_cli
+
+    db_path = str(tmp_path / "e.db")
+    crawl = CrawlStore(db_path, "2026Q4")
+    national = catalogues.parse(NATIONAL, catalogues.load(
+        (FIXTURES / "national_new_rows.synthetic.json").read_bytes()))["services"]  # fmt: skip
+    # the portal's own badges: 1.004222 full (agrees at H26.105, not at H29.13), 2.002080 partial
+    portal = [
+        {"url": "https://p/1", "code": "1.004222", "name": "A", "declared": "full", "declared_raw": "Mức độ 4"},
+        {"url": "https://p/2", "code": "2.002080", "name": "B", "declared": "partial", "declared_raw": "Mức độ 3"},
+    ]  # fmt: skip
+    crawl.save_services("hn", portal, "https://p/", "static")
+    assert crawl.save_declared("hn", national, "https://dichvucong.gov.vn/api") == 3
+    rows = {
+        (r["service_code"], r["agency_code"]): (r["declared"], r["status"], r["adapter"])
+        for r in crawl.db.query("select * from declared_services where entity_id = 'hn'")
+    }
+    assert rows == {
+        ("1.004222.01", "H26.105"): ("full", "in_service", "national_new"),
+        ("1.004222.01", "H29.13"): ("partial", "testing", "national_new"),
+        ("2.002080.01", "H14.100"): ("none", "in_service", "national_new"),
+    }
+    conflicts = {
+        (r["service_code"], r["agency_code"], r["national"], r["portal"])
+        for r in crawl.db.query("select * from service_conflicts")
+    }
+    assert conflicts == {
+        ("1.004222.01", "H29.13", "partial", "full"),
+        ("2.002080.01", "H14.100", "none", "partial"),
+    }
+    # the portal's rows are untouched: neither side overwrites the other
+    assert {r["declared"] for r in crawl.db.query("select * from services")} == {"full", "partial"}
+    proc = run_cli(
+        "services", "conflicts", "--quarter", "2026Q4", "--db", db_path, "--format", "csv"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "2 conflicts" in proc.stderr and "H29.13,partial,full" in proc.stdout

@@ -6,7 +6,7 @@ import click
 
 from crawler.catalogues import ADAPTERS
 from crawler.catalogues.files import COLUMNS, parse_file
-from scoring.cli.common import emit, format_option
+from scoring.cli.common import db_option, emit, format_option, quarter_option
 
 
 @click.group()
@@ -32,3 +32,25 @@ def parse(path, platform, url, fmt):
         f"{path}: platform {got['platform']} ({how}), {len(got['services'])} services", err=True
     )
     emit(got["services"], fmt, COLUMNS)
+
+
+@services.command()
+@quarter_option()
+@db_option
+@click.option("--entity", "entity_id", default=None, help="Only this entity.")
+@format_option("table", "json", "csv", default="table")
+def conflicts(quarter, db_path, entity_id, fmt):
+    """Services whose level on the entity's portal differs from the national row (both shown)."""
+    from crawler import store
+
+    db = store.connect(db_path)
+    sql = "select * from service_conflicts where quarter = ?"
+    args = [str(quarter)]
+    if entity_id:
+        sql, args = sql + " and entity_id = ?", [*args, entity_id]
+    rows = list(db.query(sql + " order by entity_id, service_code, agency_code", args))
+    emit(rows, fmt, CONFLICT_COLUMNS)
+    click.echo(f"{len(rows)} conflicts between national rows and portal badges", err=True)
+
+
+CONFLICT_COLUMNS = ["entity_id", "service_code", "agency_code", "national", "portal", "portal_url"]
