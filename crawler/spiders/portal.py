@@ -81,6 +81,10 @@ class PortalSpider(scrapy.Spider):
             for key in ("portal_url", "dvc_url")
             if e.get(key)
         )
+        if spider.national.get("base") and any(
+            e.get("allow_private") for e in spider.entities.values()
+        ):  # the demo's national portal, on loopback like its entities
+            crawler.private_hosts.add(urlsplit(spider.national["base"]).netloc)
         return spider
 
     async def start(self):
