@@ -37,7 +37,9 @@ def parse_catalogue(url: str, html: str) -> dict:
         seen.add(href)
         raw = nfc(badge.text_content().strip())
         text = nfc(row.text_content())
-        code = _CODE.search(text)
+        # the link's own code first (/thu-tuc/1.004222.html, ?ma_thu_tuc=): a row's text may
+        # name other procedures
+        code = _CODE.search(href) or _CODE.search(text)
         services.append(
             {
                 "url": href,
