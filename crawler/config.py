@@ -64,6 +64,7 @@ def scrapy_settings(cfg: dict, *, polite: bool = True) -> dict:
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.middlewares.EntityNetSafetyMiddleware": 50,
             "crawler.middlewares.CrawlDelayMiddleware": 550,
+            "crawler.middlewares.CatalogueApiPolitenessMiddleware": 560,
         },
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import date
+from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 
@@ -25,6 +26,7 @@ def run_crawl(
     polite: bool = True,
     max_pages: int | None = None,
     ca_file: str | None = None,
+    national_api: str | None = None,
     log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
 ) -> dict:
     """Crawl every entity in one Scrapy process; return the per-entity summary."""
@@ -45,7 +47,13 @@ def run_crawl(
         f"crawl {quarter}: {len(entities)} entities, as of {as_of}, politeness {'on' if polite else 'off'}"
     )
     tls = probe_all([e.portal_url for e in entities if e.portal_url], cafile=ca_file)
-    process = CrawlerProcess(scrapy_settings(cfg, polite=polite))
+    national = national_settings(cfg, national_api)
+    settings = scrapy_settings(cfg, polite=polite)
+    if national["base"]:
+        settings["CATALOGUE_API_HOSTS"] = {"national_new": [urlsplit(national["base"]).netloc]}
+        if not polite:
+            settings["CATALOGUE_API_MIN_DELAY"] = national.get("relaxed_min_delay_s", 0.0)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(PortalSpider)
     process.crawl(
         crawler,
@@ -55,6 +63,7 @@ def run_crawl(
         as_of=as_of.isoformat(),
         budget=cfg["budget"],
         tls=tls,
+        national=national,
         progress=log,
     )
     process.start()
@@ -63,6 +72,14 @@ def run_crawl(
     status = "done" if reason == "finished" else "failed"
     store.finish_run(db, run_id, status, {"finish_reason": reason, "entities": summary})
     return {"status": status, "finish_reason": reason, "entities": summary}
+
+
+def national_settings(cfg: dict, base: str | None) -> dict:
+    """The national API the crawl reads declared levels from (crawl.yaml, or --national-api)."""
+    national = dict(cfg.get("national_api") or {"base": None})
+    if base:
+        national["base"] = base.rstrip("/")
+    return national
 
 
 def entity_summary(db, quarter, ids: list[str]) -> list[dict]:

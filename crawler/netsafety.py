@@ -8,7 +8,8 @@ answer is 10.x. `check_url` refuses all of those unless the entity is allowed pr
 
 Three ways to apply it:
 - `check_url(url, allow_private)` -> a refusal reason, or None when the URL may be fetched;
-- `NetSafetyMiddleware`, a Scrapy downloader middleware: every request, including each redirect
+- `NetSafetyMiddleware`, a Scrapy downloader middleware: every request (and every POST must
+  also be a listed catalogue read, crawler/postpolicy.py), including each redirect
   target (RedirectMiddleware returns a new Request, which passes every process_request again),
   is checked; a refused one raises IgnoreRequest("netsafety: <reason>") and counts in the stats
   `netsafety/refused`; the request's errback sees the IgnoreRequest and records status `blocked`;
@@ -184,9 +185,10 @@ class NetSafetyMiddleware:
     `DOWNLOADER_MIDDLEWARES = {"crawler.netsafety.NetSafetyMiddleware": 50}`.
     """
 
-    def __init__(self, stats=None, resolver: Resolver | None = None) -> None:
+    def __init__(self, stats=None, resolver: Resolver | None = None, stand_ins=None) -> None:
         self.stats = stats
         self.resolver = resolver
+        self.stand_ins = stand_ins or {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -196,14 +198,19 @@ class NetSafetyMiddleware:
             from scrapy.utils.misc import load_object
 
             resolver = load_object(resolver)
-        return cls(stats=crawler.stats, resolver=resolver)
+        # CATALOGUE_API_HOSTS: {platform: [host:port]} standing in for a platform's API hosts.
+        stand_ins = crawler.settings.getdict("CATALOGUE_API_HOSTS")
+        return cls(stats=crawler.stats, resolver=resolver, stand_ins=stand_ins)
 
     def process_request(self, request, spider=None):
         from scrapy.exceptions import IgnoreRequest
 
-        reason = check_url(
-            request.url, bool(request.meta.get("allow_private")), resolver=self.resolver
-        )
+        from crawler.postpolicy import post_refusal
+
+        content_type = request.headers.get(b"Content-Type", b"").decode("latin-1")
+        reason = post_refusal(
+            request.method, request.url, request.body, content_type, self.stand_ins
+        ) or check_url(request.url, bool(request.meta.get("allow_private")), resolver=self.resolver)
         if reason is None:
             return None
         if self.stats is not None:

@@ -22,6 +22,8 @@ CONFIG_FILES = {
     "criteria": "criteria.yaml",
     "crawl": "crawl.yaml",
     "keywords": "keywords.yaml",
+    "catalogues": "catalogues.yaml",
+    "labels": "labels.yaml",
 }
 # setup.py maps the repository's config/ to the package crawler.defaults in the wheel.
 SHIPPED_CONFIG = Path(__file__).resolve().parent / "defaults"

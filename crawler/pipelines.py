@@ -91,6 +91,21 @@ class CrawlStore:
                     },
                     pk=("quarter", "url"),
                 )
+            record_conflicts(self.db, self.quarter, entity_id)
+
+    def save_declared(self, entity_id: str, rows: list[dict], catalogue_url: str) -> int:
+        """National per-agency rows of this entity's agencies (one row per service and agency)."""
+        keep = [r for r in rows if r.get("code") and r.get("agency_code")]
+        if not keep:
+            return 0
+        stamp = store.now()
+        with store.transaction(self.db):
+            self.db["declared_services"].upsert_all(
+                [declared_row(self.quarter, entity_id, r, catalogue_url, stamp) for r in keep],
+                pk=("quarter", "entity_id", "service_code", "agency_code"),
+            )
+            record_conflicts(self.db, self.quarter, entity_id)
+        return len(keep)
 
     def save_tt32(self, url: str, fields: list[str]) -> None:
         with store.transaction(self.db):
@@ -169,3 +184,60 @@ def _insert_ignore_sql(table: str, columns: tuple[str, ...]) -> str:
 def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
     names = ", ".join(f'"{c}"' for c in columns)
     return f'insert into "{table}" ({names}) values ({", ".join("?" * len(columns))})'
+
+
+def declared_row(quarter: str, entity_id: str, r: dict, catalogue_url: str, stamp: str) -> dict:
+    return {
+        "quarter": quarter,
+        "entity_id": entity_id,
+        "service_code": r["code"],
+        "agency_code": r["agency_code"],
+        "agency_name": r.get("agency_name"),
+        "name": r.get("name"),
+        "declared": r["declared"],
+        "declared_raw": r.get("declared_raw"),
+        "status": r.get("status", "unknown"),
+        "status_raw": r.get("status_raw"),
+        "citizen_url": r.get("url"),
+        "family": r.get("family"),
+        "sign_in": r.get("sign_in"),
+        "adapter": r.get("adapter"),
+        "catalogue_url": catalogue_url,
+        "found_at": stamp,
+    }
+
+
+def record_conflicts(db, quarter: str, entity_id: str) -> int:
+    """Where the portal's own badge differs from the national row of the same procedure.
+
+    A portal lists procedures (1.004222) and the national rows services (1.004222.01): they match
+    on the procedure code. Both levels are kept; unknown on either side is not a conflict.
+    """
+    db.execute(
+        "delete from service_conflicts where quarter = ? and entity_id = ?", [quarter, entity_id]
+    )
+    rows = db.execute(
+        """
+        select d.service_code, d.agency_code, d.declared, d.declared_raw,
+               s.declared, s.declared_raw, s.url
+        from declared_services d
+        join services s on s.quarter = d.quarter and s.entity_id = d.entity_id
+         and s.code is not null
+         and (s.code = d.service_code or d.service_code like s.code || '.%')
+        where d.quarter = ? and d.entity_id = ? and d.declared != 'unknown'
+          and s.declared != 'unknown' and s.declared != d.declared
+        """,
+        [quarter, entity_id],
+    ).fetchall()
+    stamp = store.now()
+    db["service_conflicts"].upsert_all(
+        [dict(zip(CONFLICT_COLUMNS, (quarter, entity_id, *r, stamp), strict=True)) for r in rows],
+        pk=("quarter", "entity_id", "service_code", "agency_code", "portal_url"),
+    )
+    return len(rows)
+
+
+CONFLICT_COLUMNS = (
+    "quarter", "entity_id", "service_code", "agency_code", "national", "national_raw",
+    "portal", "portal_raw", "portal_url", "found_at",
+)  # fmt: skip

@@ -38,6 +38,11 @@ class Entity(BaseModel):
     portal_confidence: Confidence = "unverified"
     dvc_url: str | None = None
     dvc_confidence: Confidence = "unverified"
+    # The entity's code(s) on the national public service portal (G01, H26 ...): its agencies are
+    # the rows whose agency code is one of these or starts with one and a dot (H26.105). Read from
+    # the old platform's agency list of Dec 2025; unverified until checked on the new platform.
+    agency_codes: tuple[str, ...] = ()
+    agency_codes_confidence: Confidence = "unverified"
     valid_from: date
     valid_to: date | None = None
     predecessors: tuple[str, ...] = ()

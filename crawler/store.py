@@ -342,6 +342,47 @@ def _m006_review_tokens(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m007_services_declared(db: sqlite_utils.Database) -> None:
+    """Declared levels per service and agency from the national rows, and where the entity's
+    own portal shows another level (recorded, never settled by "first row wins")."""
+    db["declared_services"].create(
+        {
+            "quarter": str,
+            "entity_id": str,
+            "service_code": str,
+            "agency_code": str,
+            "agency_name": str,
+            "name": str,
+            "declared": str,
+            "declared_raw": str,
+            "status": str,
+            "status_raw": str,
+            "citizen_url": str,
+            "family": str,
+            "sign_in": str,
+            "adapter": str,
+            "catalogue_url": str,
+            "found_at": str,
+        },
+        pk=("quarter", "entity_id", "service_code", "agency_code"),
+    )
+    db["service_conflicts"].create(
+        {
+            "quarter": str,
+            "entity_id": str,
+            "service_code": str,
+            "agency_code": str,
+            "national": str,
+            "national_raw": str,
+            "portal": str,
+            "portal_raw": str,
+            "portal_url": str,
+            "found_at": str,
+        },
+        pk=("quarter", "entity_id", "service_code", "agency_code", "portal_url"),
+    )
+
+
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_core,
@@ -350,6 +391,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m004_packaging_coverage,
     _m005_campaign_states,
     _m006_review_tokens,
+    _m007_services_declared,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

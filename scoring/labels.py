@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 
 from crawler.errors import InputError
+from crawler.paths import config_path
 
 LANGS = ("vi", "en")
-LABELS_FILE = Path(__file__).resolve().parents[1] / "config" / "labels.yaml"
 _CITATION = re.compile(r"\b(D42|D43|MIC|good practice)\b")
 
 
@@ -55,7 +55,7 @@ class Labels:
 def load_labels(lang: str = "vi", path: str | Path | None = None) -> Labels:
     if lang not in LANGS:
         raise InputError(f"language {lang!r} is not one of {', '.join(LANGS)}")
-    return Labels(lang, _read(str(path or LABELS_FILE)))
+    return Labels(lang, _read(str(path or config_path("labels"))))
 
 
 @lru_cache(maxsize=4)

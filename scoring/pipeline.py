@@ -180,6 +180,10 @@ def run_demo(
                         str(site / "certs" / "demo-ca.pem"),
                         "--max-pages",
                         str(pages),
+                        "--national-api",
+                        json.loads((site / "truth.json").read_text(encoding="utf-8"))[
+                            "national_api"
+                        ],
                     ],
                     "check": ["--evidence", str(root / "evidence")],
                     "report": ["--out", str(root / "report" / text)],

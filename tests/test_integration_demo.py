@@ -55,6 +55,8 @@ def crawl_args(demo_site, db, cfg):
         str(cfg),
         "--ca-file",
         str(demo_site.root / "certs" / "demo-ca.pem"),
+        "--national-api",
+        demo_site.truth["national_api"],
     ]
 
 
@@ -427,3 +429,79 @@ def test_two_quarters_show_the_right_movements(demo_site, two_quarters):
     # noise (measured: 3 of 3 right before the service quotas, 2 of 3 since; Hue's -2 reads 0).
     assert moved["clear_moves_right"] >= 2 / 3 * moved["clear_moves"], moved
     assert moved["same_direction"] >= 0.6 * moved["pairs"], moved
+
+
+def test_national_declared_levels_agree_with_truth_for_every_entity(demo_site, crawled):
+    """Read through the demo national portal's API (allowlisted POST), for every entity,
+    the unreachable ones too: the national rows do not depend on the entity's own portal."""
+    _, conn = crawled
+    for eid, e in demo_site.truth["entities"].items():
+        want = {
+            (r["code"], r["agency_code"]): (r["declared"], r["status"], r["citizen_url"])
+            for r in e["national"]["rows"]
+        }
+        got = {
+            (r["service_code"], r["agency_code"]): (r["declared"], r["status"], r["citizen_url"])
+            for r in conn.execute("select * from declared_services where entity_id = ?", [eid])
+        }
+        assert want and got == want, eid
+    families = {r[0] for r in conn.execute("select distinct family from declared_services")}
+    assert families == {"nps_apply"}
+    statuses = {r[0] for r in conn.execute("select distinct status from declared_services")}
+    assert statuses == {"in_service", "testing"}
+
+
+def test_conflicts_with_portal_badges_are_recorded_never_settled(demo_site, checked):
+    """Every national row whose level differs from a badge the portal showed for the same
+    procedure is recorded with both levels, and the planted disagreements are among them."""
+    _, conn, _, _ = checked
+    recorded = {
+        (r["entity_id"], r["service_code"], r["agency_code"], r["portal_url"]): (
+            r["national"],
+            r["portal"],
+        )
+        for r in conn.execute("select * from service_conflicts")
+    }
+    expected, planted_seen = {}, 0
+    for eid, e in demo_site.truth["entities"].items():
+        portal = conn.execute(
+            "select code, declared, url from services where entity_id = ? and code is not null "
+            "and declared != 'unknown'",
+            [eid],
+        ).fetchall()
+        truth_badge = {s["code"]: s["declared"] for s in e["services"]}
+        planted = {tuple(x) for x in e["national"]["disagree_with_portal"]}
+        for r in e["national"]["rows"]:
+            for code, badge, url in portal:
+                if r["code"].rsplit(".", 1)[0] == code and badge != r["declared"]:
+                    expected[(eid, r["code"], r["agency_code"], url)] = (r["declared"], badge)
+                    planted_seen += (r["code"], r["agency_code"]) in planted and (
+                        badge == truth_badge[code]
+                    )
+    assert planted_seen >= 5  # the planted disagreements, read right on the portal, are there
+    assert recorded == expected
+    # neither side was overwritten: the national rows keep their own level
+    for (eid, code, agency, _), (national, _) in recorded.items():
+        row = conn.execute(
+            "select declared from declared_services where entity_id = ? and service_code = ? "
+            "and agency_code = ?",
+            [eid, code, agency],
+        ).fetchone()
+        assert row[0] == national
+
+
+def test_checks_walk_the_citizen_url_to_the_identity_gateway(demo_site, checked):
+    """The national rows' deep links (nps/apply ... vneid=1) lead to the national sign-in: the
+    step says the service is reachable behind a login, which is not usable."""
+    _, conn, _, _ = checked
+    steps = [
+        s
+        for (raw,) in conn.execute("select steps from service_checks where steps is not null")
+        for s in json.loads(raw)
+        if s.get("step") == "citizen_url"
+    ]
+    assert len(steps) >= 10
+    assert all(s["reached"] == "login" and s["identity_provider"] for s in steps)
+    assert all(s["usable"] is False and "reachable is not usable" in s["note"] for s in steps)
+    gateway = demo_site.truth["identity_gateway"]
+    assert all(s["url"].startswith(gateway) for s in steps)

@@ -22,6 +22,7 @@ from crawler import store
 from crawler.browser import jobs
 from crawler.browser.audit import audit_page, render_catalogue
 from crawler.browser.chromium import launch_options
+from crawler.browser.citizen import citizen_link
 from crawler.browser.safety import NO_SUBMIT_JS, guard
 from crawler.browser.walk import walk_service
 
@@ -156,7 +157,11 @@ async def run_checks(
                 try:
                     ctx, key = await pool.context(host, e["allow_private"])
                     page = await pool.page(ctx, key)
-                    service = {"url": job["url"], "entity_id": job["entity_id"]}
+                    service = {
+                        "url": job["url"],
+                        "entity_id": job["entity_id"],
+                        "citizen_url": citizen_link(db, quarter, job["entity_id"], job["url"]),
+                    }
                     result = await asyncio.wait_for(
                         walk_service(
                             ctx,
@@ -256,6 +261,9 @@ def _save_rendered(db, quarter, eid, url, services) -> None:
             pk=("quarter", "url"),
             ignore=True,
         )
+        from crawler.pipelines import record_conflicts
+
+        record_conflicts(db, quarter, eid)  # rendered badges against the national rows
         if services:
             db["findings"].update(
                 (quarter, eid, "svc.catalogue"),

@@ -99,6 +99,11 @@ async def walk_service(
             steps.append(_step("entry", target, entry_text=entry["text"]))
             shots.append(await _screenshot(page, evidence_root, quarter, service, "2-entry"))
         verdict = observed_level(detail, entry, target)
+        if service.get("citizen_url"):  # the national row's deep link: where it really leads
+            from crawler.browser.citizen import citizen_step
+
+            shot = await snapshot(page, service["citizen_url"], timeout_ms=timeout_ms)
+            steps.append(citizen_step(shot))
     finally:
         if own:
             await page.close()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from crawler.demo import certs, faults, model, portal, services
+from crawler.demo import certs, faults, model, national, portal, services
 from crawler.demo.common import base_url, dvc_url, format_date, shared_url
 from crawler.demo.server import SITE_FILE
 from crawler.demo.templates import section_path
@@ -206,6 +206,7 @@ def truth_of(site: dict) -> dict:
                 else []
             ),
             **_service_truth(site, e),
+            "national": national.truth(site, e),
         }
     return {
         "version": site["version"],
@@ -215,6 +216,7 @@ def truth_of(site: dict) -> dict:
         "port": site["port"],
         "identity_gateway": shared_url(site, site["identity_host"]) + "/dang-nhap",
         "payment_gateway": shared_url(site, site["payment_host"]) + "/thanh-toan",
+        "national_api": national.base(site),
         "demo_ca": "certs/demo-ca.pem",
         "entities": ents,
     }
@@ -232,6 +234,8 @@ def registry_of(site: dict) -> dict:
                 "portal_confidence": "verified",
                 "dvc_url": dvc_url(site, e) + "/",
                 "dvc_confidence": "verified",
+                "agency_codes": [national.agency_code(site, e)],
+                "agency_codes_confidence": "verified",
                 "valid_from": "2020-01-01",
                 "allow_private": True,
                 "note": f"demo portal ({e['template']} template)",

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from crawler.demo import faults, portal, services
+from crawler.demo import faults, national, portal, services
 from crawler.demo.common import Reply
 from crawler.errors import InputError
 
@@ -44,6 +44,7 @@ class DemoServer:
         self.hosts: dict[str, tuple[str, dict | None]] = {
             self.site["identity_host"]: ("identity", None),
             self.site["payment_host"]: ("payment", None),
+            national.host(self.site): ("national", None),
         }
         for e in self.site["entities"]:
             if e["reachable"]:
@@ -115,6 +116,9 @@ class DemoServer:
             reply = services.identity_route(self.site, request.method, path, query)
         elif kind == "payment":
             reply = services.payment_route(self.site, request.method, path, query)
+        elif kind == "national":
+            body = await request.read() if request.method == "POST" else b""
+            reply = national.route(self.site, request.method, path, body)
         else:
             reply = Reply(status=421, body=b"unknown host")
         if reply.record:

@@ -275,6 +275,10 @@ def dvc_route(site: dict, e: dict, method: str, path: str, query: dict) -> Reply
     if cat["kind"] == "js" and path == cat["api_path"]:
         body = json.dumps(catalogue_api(e), ensure_ascii=False).encode()
         return Reply(body=body, content_type="application/json; charset=utf-8")
+    if path == "/vi/nps/apply":  # the national rows' deep links (crawler/demo/national.py)
+        from crawler.demo.national import apply_route
+
+        return apply_route(site, e, query)
     by_code = {s["code"]: s for s in e["services"]["services"]}
     m = _DETAIL.match(path)
     if m and m.group(1) in by_code:

@@ -37,7 +37,7 @@ def free_port(hosts: tuple[str, ...] = ("127.0.0.1", "127.1.0.1", "127.2.0.1")) 
 def demo_hosts(out_dir: Path) -> tuple[list[str], int]:
     """The addresses the server listens on (every reachable host), and its port."""
     site = json.loads((Path(out_dir) / SITE_FILE).read_text(encoding="utf-8"))
-    hosts = [site["identity_host"], site["payment_host"]]
+    hosts = [site["identity_host"], site["payment_host"], site.get("national_host", "127.3.0.3")]
     for e in site["entities"]:
         if e["reachable"]:
             hosts += [e["host"], e["dvc_host"]]

@@ -6,37 +6,19 @@ full, partial, info_only, none, unknown; the raw text is always kept beside it.
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import urljoin
 
 from lxml import html as lxml_html
 
+from crawler import catalogues
+from crawler.catalogues.common import normalise_level
 from crawler.detect.keywords import keywords
 from crawler.detect.text import fold, nfc
 
-STRUCTURED = {4: "full", 3: "partial", 2: "info_only", 1: "info_only"}
-_LEVEL_KEYS = ("maxLevel", "mucDo", "muc_do", "level", "mucDoText", "mucdo", "capDo")
-_NAME_KEYS = ("ten", "name", "serviceName", "tenThuTuc", "title", "NAME")
-_CODE_KEYS = ("ma", "code", "serviceCode", "maThuTuc", "TTHC_MA", "id")
-_URL_KEYS = ("url", "link", "href", "detailUrl")
 _CODE = re.compile(r"\b(\d\.\d{6}|\d\.\d{3}\.\d{3})\b")
 _API_IN_SCRIPT = re.compile(r"""fetch\(\s*['"]([^'"]+)['"]""")
-
-
-def normalise_level(raw) -> str:
-    """`4`, "Mức độ 4", "DVCTT toàn trình" -> full; unknown when nothing is recognised."""
-    if raw is None or raw == "":
-        return "unknown"
-    if isinstance(raw, int | float) and int(raw) in STRUCTURED:
-        return STRUCTURED[int(raw)]
-    text = fold(str(raw))
-    if text.isdigit() and int(text) in STRUCTURED:
-        return STRUCTURED[int(text)]
-    for level, cues in keywords()["levels"]:
-        if any(re.search(rf"\b{re.escape(c)}\b", text) for c in cues):
-            return level
-    return "unknown"
+__all__ = ["normalise_level", "parse_catalogue", "parse_catalogue_json", "tt32_fields"]
 
 
 def parse_catalogue(url: str, html: str) -> dict:
@@ -55,7 +37,9 @@ def parse_catalogue(url: str, html: str) -> dict:
         seen.add(href)
         raw = nfc(badge.text_content().strip())
         text = nfc(row.text_content())
-        code = _CODE.search(text)
+        # the link's own code first (/thu-tuc/1.004222.html, ?ma_thu_tuc=): a row's text may
+        # name other procedures
+        code = _CODE.search(href) or _CODE.search(text)
         services.append(
             {
                 "url": href,
@@ -89,35 +73,12 @@ def _row_of(el):
 
 
 def parse_catalogue_json(url: str, payload) -> list[dict]:
-    """Services from a catalogue's JSON endpoint, whatever list key and level field it uses."""
-    if isinstance(payload, str | bytes):
-        payload = json.loads(payload)
-    items = payload
-    if isinstance(payload, dict):
-        for key in ("data", "items", "results", "rows", "content", "list"):
-            if isinstance(payload.get(key), list):
-                items = payload[key]
-                break
-        else:
-            items = []
-    out = []
-    for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict):
-            continue
-        raw = next((item[k] for k in _LEVEL_KEYS if item.get(k) not in (None, "")), None)
-        link = next((item[k] for k in _URL_KEYS if item.get(k)), None)
-        if not link:
-            continue
-        out.append(
-            {
-                "url": urljoin(url, str(link)),
-                "name": nfc(str(next((item[k] for k in _NAME_KEYS if item.get(k)), ""))),
-                "code": next((str(item[k]) for k in _CODE_KEYS if item.get(k)), None),
-                "declared": normalise_level(raw),
-                "declared_raw": "" if raw is None else str(raw),
-            }
-        )
-    return out
+    """Services with a link from a catalogue's JSON answer, read by the platform's adapter
+    (crawler/catalogues); per-agency rows without their own link are read by the adapters."""
+    doc = catalogues.load(payload) if isinstance(payload, str | bytes) else payload
+    if isinstance(doc, str):
+        raise ValueError(f"{url}: not a JSON answer")
+    return [s for s in catalogues.parse(url, doc)["services"] if s["url"]]
 
 
 def tt32_fields(doc_or_html) -> list[str]:

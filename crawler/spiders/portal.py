@@ -8,6 +8,7 @@ flight; when the count reaches zero the entity is judged from its stored pages.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter
 from datetime import date
@@ -16,10 +17,11 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from twisted.internet import task
 
+from crawler import catalogues
+from crawler.catalogues.config import platform
 from crawler.detect import robots
 from crawler.detect.page import analyze_page
 from crawler.detect.priority import canonical, is_asset, is_trap, link_priority
-from crawler.detect.services import parse_catalogue_json
 from crawler.detect.sitemap import sitemap_urls
 from crawler.failures import classify_failure
 from crawler.pipelines import CrawlStore
@@ -44,6 +46,7 @@ class PortalSpider(scrapy.Spider):
         as_of: str,
         budget: dict,
         tls: dict | None = None,
+        national: dict | None = None,
         progress=None,
         **kwargs,
     ):
@@ -56,6 +59,7 @@ class PortalSpider(scrapy.Spider):
         }
         self.budget = budget
         self.tls = tls or {}
+        self.national = national or {}
         self.store = CrawlStore(db, quarter)
         self.seen: set[str] = set()
         self.scheduled: Counter[tuple[str, str]] = Counter()
@@ -77,6 +81,10 @@ class PortalSpider(scrapy.Spider):
             for key in ("portal_url", "dvc_url")
             if e.get(key)
         )
+        if spider.national.get("base") and any(
+            e.get("allow_private") for e in spider.entities.values()
+        ):  # the demo's national portal, on loopback like its entities
+            crawler.private_hosts.add(urlsplit(spider.national["base"]).netloc)
         return spider
 
     async def start(self):
@@ -87,6 +95,7 @@ class PortalSpider(scrapy.Spider):
                 yield request
 
     def _start_entity(self, entity: dict):
+        yield from self._national_requests(entity)
         rows = self.store.frontier(entity["id"])
         for r in rows:
             self.seen.add(r["url"])
@@ -185,6 +194,10 @@ class PortalSpider(scrapy.Spider):
             page["facts"] = {
                 "sitemap_urls": len(sitemap_urls(response.body)) if status < 400 else 0
             }
+        elif site == "national":
+            yield from self._national_rows(response, entity)
+            self._done(entity)
+            return
         elif site == "api":
             page["facts"] = self._api_facts(response, entity)
         elif (
@@ -227,6 +240,8 @@ class PortalSpider(scrapy.Spider):
             "final_url": request.url,
             "elapsed_ms": round((time.monotonic() - meta["started"]) * 1000, 1),
         }
+        if meta["site"] == "national":  # one endpoint for every agency: keep them apart
+            page["url"] = f"{url}#agency={meta['agency']}&lastId={meta.get('last_id') or ''}"
         self.stats_pages += 1
         self.stats_errors += 1
         self.store.save_page(page, [])
@@ -343,11 +358,101 @@ class PortalSpider(scrapy.Spider):
 
     def _api_facts(self, response, entity) -> dict:
         try:
-            services = parse_catalogue_json(response.url, response.body)
+            doc = catalogues.load(response.body)
+            got = catalogues.parse(response.url, doc) if not isinstance(doc, str) else {}
         except ValueError:
-            services = []
+            got = {}
+        rows = got.get("services", [])
+        services = [r for r in rows if r["url"] and not r.get("agency_code")]
         self.store.save_services(entity["id"], services, response.url, "json")
-        return {"catalogue": {"services": [], "json_services": len(services)}}
+        declared = self.store.save_declared(entity["id"], _own_rows(entity, rows), response.url)
+        return {
+            "catalogue": {
+                "services": [],
+                "json_services": len(services),
+                "platform": got.get("platform"),
+                "declared_rows": declared,
+            }
+        }
+
+    # -- the national portal's per-agency rows -------------------------------------------------
+    def _national_requests(self, entity: dict, agency: str | None = None, last_id=None):
+        """POST reads of the national rows for each of the entity's agency codes (allowlisted)."""
+        base = self.national.get("base")
+        if not base or not entity.get("agency_codes"):
+            return
+        path = platform("national_new")["api"]["rows"]
+        for code in [agency] if agency else entity["agency_codes"]:
+            body = {
+                self.national.get("agency_param", "agencyCode"): code,
+                "limit": self.national.get("page_size", 100),
+                "lastId": last_id,
+            }
+            self.in_flight[entity["id"]] += 1
+            yield scrapy.Request(
+                f"{base}{path}",
+                method="POST",
+                body=json.dumps(body),
+                headers={"Content-Type": "application/json"},
+                callback=self.parse,
+                errback=self.failed,
+                dont_filter=True,
+                meta={
+                    "entity": entity["id"],
+                    "site": "national",
+                    "depth_": 0,
+                    "allow_private": bool(entity.get("allow_private")),
+                    "agency": code,
+                    "last_id": last_id,
+                    "started": time.monotonic(),
+                    "dont_obey_robotstxt": False,
+                },
+            )
+
+    def _national_rows(self, response, entity: dict):
+        """Store the rows of the entity's own agencies; ask for the next page while pages are full."""
+        meta = response.meta
+        self.stats_pages += 1
+        if response.status >= 400:
+            self.stats_errors += 1
+            self.store.save_page(
+                self._national_page(response, f"http_{response.status // 100}xx"), []
+            )
+            return
+        try:
+            got = catalogues.parse(response.url, catalogues.load(response.body), "national_new")
+        except ValueError:
+            got = {"services": []}
+        rows = _own_rows(entity, got["services"])
+        self.store.save_declared(entity["id"], rows, response.url)
+        cursor = got.get("next_cursor")
+        if cursor and len(got["services"]) >= self.national.get("page_size", 100):
+            yield from self._national_requests(entity, meta["agency"], next(iter(cursor.values())))
+
+    def _national_page(self, response, status: str) -> dict:
+        meta = response.meta
+        return {
+            "url": f"{response.url}#agency={meta['agency']}&lastId={meta.get('last_id') or ''}",
+            "entity_id": meta["entity"],
+            "site": "national",
+            "host": urlsplit(response.url).netloc,
+            "depth": 0,
+            "http_status": response.status,
+            "fetch_status": status,
+            "final_url": response.url,
+        }
+
+
+def _own_rows(entity: dict, rows: list[dict]) -> list[dict]:
+    """Rows of the entity's agencies: its codes, or codes below them (H26 -> H26.105)."""
+    codes = tuple(entity.get("agency_codes") or ())
+    return [
+        r
+        for r in rows
+        if r.get("agency_code")
+        and r.get("code")
+        and any(r["agency_code"] == c or r["agency_code"].startswith(c + ".") for c in codes)
+    ]
 
 
 # A path no portal has: what the site answers there is its own error page, 200 or not.
@@ -355,8 +460,19 @@ NOT_FOUND_PROBE = "/egovrank-no-such-page-7f3a9c"
 
 
 def _is_detail(site: str, priority: int, url: str) -> bool:
-    """A procedure detail page: its own small budget, counted again when a crawl resumes."""
-    return site == "dvc" and priority == 80 and "/thu-tuc/" in url
+    """A procedure detail page: its own small budget, counted again when a crawl resumes.
+
+    Real platforms name detail pages in many ways (`/thu-tuc/`, `dvc-chi-tiet-thu-tuc-hanh-
+    chinh.html?ma_thu_tuc=`, `/thu-tuc-hanh-chinh/<uuid>`, `?MaTTHC=`); a link is one when its
+    path or query carries a procedure code or a procedure id, or a detail slug (keywords.yaml).
+    """
+    return site == "dvc" and priority == 80 and bool(_DETAIL.search(url))
+
+
+_DETAIL = re.compile(
+    r"/thu-tuc(-hanh-chinh)?/|chi-tiet-thu-tuc|[?&](ma_thu_tuc|MaTTHC|MA_TTHC|maThuTuc)=",
+    re.IGNORECASE,
+)
 
 
 def _https_facts(entity: dict) -> dict:

@@ -51,8 +51,22 @@ def _as_of(ctx, param, value):
 @click.option(
     "--ca-file", type=click.Path(exists=True), help="Extra CA bundle for the certificate probe."
 )
+@click.option(
+    "--national-api",
+    metavar="URL",
+    help="National public service portal to read declared levels from (default: crawl.yaml).",
+)
 def crawl(
-    quarter, entities_path, only, db_path, as_of, config_path, no_politeness, max_pages, ca_file
+    quarter,
+    entities_path,
+    only,
+    db_path,
+    as_of,
+    config_path,
+    no_politeness,
+    max_pages,
+    ca_file,
+    national_api,
 ):
     """Crawl every entity's portal and service portal for a quarter (resumable)."""
     from crawler.crawl import run_crawl
@@ -71,6 +85,7 @@ def crawl(
             polite=not no_politeness,
             max_pages=max_pages,
             ca_file=ca_file,
+            national_api=national_api,
             log=live,
         )
     finally:
