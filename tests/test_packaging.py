@@ -62,10 +62,12 @@ def test_init_copies_the_config_and_refuses_to_overwrite(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     written = paths.init_workspace(tmp_path / "ws")
     assert sorted(p.name for p in written) == [
+        "catalogues.yaml",
         "crawl.yaml",
         "criteria.yaml",
         "entities",
         "keywords.yaml",
+        "labels.yaml",
     ]
     shipped = paths.shipped_config()
     assert (tmp_path / "ws/config/criteria.yaml").read_bytes() == (
