@@ -6,6 +6,7 @@ names of pillars and criteria from config/labels.yaml, numbers as each reader wr
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from datetime import UTC, datetime
@@ -199,7 +200,7 @@ def _audit_pages(
             c["shot"] = _copy_shot(c.get("screenshot"), shots, name)
             rows.append(c)
         crit = [
-            {**c, "link_text": findings.get((eid, c["criterion"]), {}).get("link_text")}
+            {**c, **_evidence_of(findings.get((eid, c["criterion"]), {}))}
             for c in criteria
             if c["entity_id"] == eid
         ]
@@ -262,3 +263,17 @@ def _copy_shot(path: str | None, folder: Path, name: str) -> str | None:
     if not target.exists():
         shutil.copyfile(path, target)
     return f"evidence/{name}/{target.name}"
+
+
+def _evidence_of(finding: dict) -> dict:
+    """The link text and what decided the finding (link text, heading, image, footer block,
+    a shell's kind), so an evaluator sees why a section counts or not."""
+    detail = finding.get("detail") or {}
+    if isinstance(detail, str):
+        try:
+            detail = json.loads(detail)
+        except json.JSONDecodeError:
+            detail = {}
+    if not isinstance(detail, dict):
+        detail = {}
+    return {"link_text": finding.get("link_text"), "decided_by": detail.get("decided_by")}
