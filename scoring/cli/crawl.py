@@ -51,17 +51,40 @@ def _as_of(ctx, param, value):
 @click.option(
     "--ca-file", type=click.Path(exists=True), help="Extra CA bundle for the certificate probe."
 )
+@click.option(
+    "--cluster",
+    "cluster_path",
+    type=click.Path(),
+    help="cluster.yaml: crawl in shards on its Scrapyd nodes, then merge (docs/operations.md).",
+)
 def crawl(
-    quarter, entities_path, only, db_path, as_of, config_path, no_politeness, max_pages, ca_file
+    quarter,
+    entities_path,
+    only,
+    db_path,
+    as_of,
+    config_path,
+    no_politeness,
+    max_pages,
+    ca_file,
+    cluster_path,
 ):
     """Crawl every entity's portal and service portal for a quarter (resumable)."""
     from crawler.crawl import run_crawl
 
     registry = load_registry(entities_path)
     entities = registry.select(quarter, only)
+    runner = run_crawl
+    if cluster_path:
+        from functools import partial
+
+        from crawler.cluster.config import load_cluster
+        from crawler.cluster.crawl import run_cluster_crawl
+
+        runner = partial(run_cluster_crawl, load_cluster(cluster_path))
     live = LiveProgress("entities")
     try:
-        result = run_crawl(
+        result = runner(
             db_path,
             quarter,
             entities,
