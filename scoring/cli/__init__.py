@@ -25,6 +25,7 @@ from scoring.cli.report import report
 from scoring.cli.review import review
 from scoring.cli.run import run
 from scoring.cli.score import rankings, score
+from scoring.cli.worker import worker
 from scoring.cli.workspace import config, init
 
 
@@ -51,7 +52,7 @@ def cli():
 
 COMMANDS = (
     init, config, doctor, entities, db, browser, demo, crawl, check, score, rankings, override, import_group,
-    report, export, review, run,
+    report, export, review, run, worker,
 )  # fmt: skip
 for command in COMMANDS:
     cli.add_command(command)
