@@ -77,6 +77,7 @@ async def run_cluster_checks(
     sample: int | None = None,
     timeout_s: float = 45.0,
     audits: bool = True,
+    recheck: bool = False,
     wait_s: float = 6 * 3600,
     log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
 ) -> dict:
@@ -93,6 +94,12 @@ async def run_cluster_checks(
         )  # fmt: skip
         todo = jobs.pending(db, quarter, ids)
         urls = {j["url"] for j in todo}
+        if recheck:  # --recheck: results of an earlier run must not be imported again
+            await app.connector.execute_query_async(
+                "DELETE FROM egovrank_check_results WHERE quarter = %(q)s AND url = ANY(%(u)s)",
+                q=quarter,
+                u=sorted(urls),
+            )
         have = await _results(app, quarter, urls)  # a re-run imports what is already done
         for url, result in have.items():
             _import(db, quarter, url, result)

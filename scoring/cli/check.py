@@ -134,6 +134,7 @@ def check(
                     sample=sample,
                     timeout_s=timeout_s,
                     audits=not no_audits,
+                    recheck=recheck,
                     log=live,
                 )
             )
