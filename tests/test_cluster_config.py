@@ -63,3 +63,95 @@ def test_unreadable_and_broken_yaml(tmp_path):
     bad.write_text("nodes: [\n", encoding="utf-8")
     with pytest.raises(InputError, match="not valid YAML"):
         load_cluster(bad)
+
+
+# -- shards -------------------------------------------------------------------------------------
+def _entities(n: int) -> list[dict]:
+    return [
+        {
+            "id": f"e{i:03d}",
+            "portal_url": f"https://p{i}.gov.vn/",
+            "dvc_url": f"https://d{i}.gov.vn/",
+        }
+        for i in range(n)
+    ]
+
+
+def no_dns(host: str) -> list[str]:
+    return []
+
+
+def test_entities_sharing_a_host_or_address_stay_in_one_shard():
+    from crawler.cluster.shards import cut
+
+    ents = _entities(40)
+    ents[5]["dvc_url"] = "https://dichvucong.gov.vn/p5"  # e05, e17 and e30 share a host
+    ents[17]["portal_url"] = "https://DichVuCong.gov.vn/"
+    ents[30]["dvc_url"] = "https://dichvucong.gov.vn/p30"
+    addr = {"p8.gov.vn": ["10.0.0.8"], "d33.gov.vn": ["10.0.0.8"]}  # e08 and e33 share an address
+    shards = cut(ents, 4, resolver=lambda h: addr.get(h, []))
+    assert sorted(i for s in shards for i in s) == [e["id"] for e in ents]  # each exactly once
+    where = {i: n for n, s in enumerate(shards) for i in s}
+    assert where["e005"] == where["e017"] == where["e030"]
+    assert where["e008"] == where["e033"]
+    assert len(shards) >= 5
+
+
+def test_shards_are_stable_across_processes_whatever_the_hash_seed():
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys; sys.path.insert(0, 'tests'); from test_cluster_config import _entities, "
+        "no_dns; from crawler.cluster.shards import cut; print(json.dumps(cut(_entities(50), 7, no_dns)))"
+    )
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**__import__("os").environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outs) == 1
+
+
+# -- merge --------------------------------------------------------------------------------------
+def _shard_db(path, quarter, entity, urls):
+    from crawler import store
+
+    db = store.connect(path)
+    for u in urls:
+        db["pages"].insert(
+            {"quarter": quarter, "url": u, "entity_id": entity, "fetch_status": "ok"}
+        )
+        db["frontier"].insert({"quarter": quarter, "url": u, "entity_id": entity, "state": "done"})
+    db["findings"].insert(
+        {"quarter": quarter, "entity_id": entity, "criterion": "info.budget", "value": "present"}
+    )
+    db.conn.close()
+    return path
+
+
+def test_merge_refuses_overlap_with_nothing_changed_and_reruns(tmp_path):
+    from crawler import store
+    from crawler.cluster.merge import MergeRefused, merge_shards
+
+    a = _shard_db(tmp_path / "a.db", "2026Q4", "e1", ["https://p1/", "https://p1/x"])
+    b = _shard_db(tmp_path / "b.db", "2026Q4", "e2", ["https://p2/"])
+    c = _shard_db(tmp_path / "c.db", "2026Q4", "e3", ["https://p1/x"])  # overlaps a
+    db = store.connect(tmp_path / "q.db")
+    assert merge_shards(db, "2026Q4", [a, b])["pages"] == 3
+    db["findings"].upsert(  # a browser finding the merge must leave alone
+        {"quarter": "2026Q4", "entity_id": "e1", "criterion": "tech.mobile", "value": "pass"},
+        pk=("quarter", "entity_id", "criterion"),
+    )
+    before = {t: db[t].count for t in ("pages", "frontier", "findings")}
+    with pytest.raises(MergeRefused) as err:
+        merge_shards(db, "2026Q4", [a, b, c])
+    assert "https://p1/x" in str(err.value) and "\n" not in str(err.value)
+    assert {t: db[t].count for t in before} == before
+    assert merge_shards(db, "2026Q4", [a, b])["pages"] == 3  # a re-run replaces, no duplicates
+    assert {t: db[t].count for t in before} == before
