@@ -144,10 +144,11 @@ def test_merge_refuses_overlap_with_nothing_changed_and_reruns(tmp_path):
     c = _shard_db(tmp_path / "c.db", "2026Q4", "e3", ["https://p1/x"])  # overlaps a
     db = store.connect(tmp_path / "q.db")
     assert merge_shards(db, "2026Q4", [a, b])["pages"] == 3
-    db["findings"].upsert(  # a browser finding the merge must leave alone
-        {"quarter": "2026Q4", "entity_id": "e1", "criterion": "tech.mobile", "value": "pass"},
+    db["findings"].upsert(  # the browser superseded a crawl finding: a re-merge must keep it
+        {"quarter": "2026Q4", "entity_id": "e1", "criterion": "info.budget", "value": "seen",
+         "source": "browser"},
         pk=("quarter", "entity_id", "criterion"),
-    )
+    )  # fmt: skip
     before = {t: db[t].count for t in ("pages", "frontier", "findings")}
     with pytest.raises(MergeRefused) as err:
         merge_shards(db, "2026Q4", [a, b, c])
@@ -155,3 +156,4 @@ def test_merge_refuses_overlap_with_nothing_changed_and_reruns(tmp_path):
     assert {t: db[t].count for t in before} == before
     assert merge_shards(db, "2026Q4", [a, b])["pages"] == 3  # a re-run replaces, no duplicates
     assert {t: db[t].count for t in before} == before
+    assert db["findings"].get(("2026Q4", "e1", "info.budget"))["value"] == "seen"

@@ -3,7 +3,9 @@
 Shards never overlap by construction, so an overlapping row means two shards crawled the same
 thing (a bad cut, or one shard file given twice): the INSERT fails and the whole merge is rolled
 back, with one line naming the file, table and key. Re-running the merge first deletes, in the
-same transaction, every row whose key the shards hold, so it replaces rather than duplicates.
+same transaction, every row whose key the shards hold, so it replaces rather than duplicates;
+rows a later stage wrote over (findings and services with source `browser`, which supersede the
+crawl's) are kept, so a merge re-run after `check` does not undo the check.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ TABLES = {
     "services": ("quarter", "url"),
     "findings": ("quarter", "entity_id", "criterion"),
 }
+
+
+# Rows of a later stage that the crawl's rows must not replace.
+KEEP = {"findings": "source = 'browser'", "services": "source = 'browser'"}
 
 
 class MergeRefused(InputError):
@@ -47,13 +53,26 @@ def merge_shards(db, quarter: str, shard_files: list[str | Path]) -> dict[str, i
     main = db.conn
     try:
         with store.transaction(db):
+            keep = {
+                table: set(
+                    main.execute(
+                        f"select {', '.join(TABLES[table])} from {table} "
+                        f"where quarter = ? and {cond}",
+                        [quarter],
+                    )
+                )
+                for table, cond in KEEP.items()
+            }
             for table, pk in TABLES.items():
                 where = " and ".join(f"{k} = ?" for k in pk)
+                kept = keep.get(table, set())
                 for conn in conns:
                     keys = conn.execute(
                         f"select {', '.join(pk)} from {table} where quarter = ?", [quarter]
                     )
-                    main.executemany(f"delete from {table} where {where}", keys)
+                    main.executemany(
+                        f"delete from {table} where {where}", (k for k in keys if k not in kept)
+                    )
             for table, pk in TABLES.items():
                 target = set(_columns(main, table))
                 for path, conn in zip(files, conns, strict=True):
@@ -63,10 +82,13 @@ def merge_shards(db, quarter: str, shard_files: list[str | Path]) -> dict[str, i
                         f"values ({', '.join('?' * len(cols))})"
                     )
                     idx = [cols.index(k) for k in pk]
+                    kept = keep.get(table, set())
                     rows = conn.execute(
                         f"select {', '.join(cols)} from {table} where quarter = ?", [quarter]
                     )
                     for row in rows:
+                        if kept and tuple(row[i] for i in idx) in kept:
+                            continue  # the browser's row supersedes the crawl's
                         try:
                             main.execute(sql, row)
                         except sqlite3.IntegrityError:
