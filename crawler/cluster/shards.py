@@ -2,8 +2,8 @@
 
 Scrapy throttles a host only inside one process, so entities whose portal or service portal share
 a host or an address are kept in one shard (a union-find over those keys). The groups are then
-spread over the shards by a stable hash (sha256 of the group's first entity id), never Python's
-salted hash(): the same registry gives the same shards on every machine and every re-run, so a
+dealt to the emptiest shard in an order fixed by a stable hash (sha256 of the group's first
+entity id), never Python's salted hash(): the same registry gives the same shards on every machine and every re-run, so a
 rescheduled shard finds its own frontier again.
 """
 
@@ -72,15 +72,17 @@ def groups(entities: Iterable[dict], resolver=resolve) -> list[list[str]]:
 def cut(entities: list[dict], shard_size: int, resolver=resolve) -> list[list[str]]:
     """Shards of entity ids: about len/shard_size of them, each host group whole, none empty.
 
-    Groups go to shard stable_hash(first id) % n; a shard that stays empty is dropped, so a
-    shard may exceed shard_size when one host serves many entities (it cannot be split).
+    Groups, largest first and then in stable-hash order, each go to the emptiest shard (the
+    lowest index on a tie): deterministic for a registry, and balanced, where hash % n left
+    shards of 1 and 4 entities. A shard may exceed shard_size when one host serves many
+    entities (a group cannot be split); a shard that stays empty is dropped.
     """
     if not entities:
         return []
     n = max(1, math.ceil(len(entities) / shard_size))
     buckets: list[list[str]] = [[] for _ in range(n)]
-    for g in groups(entities, resolver):
-        buckets[stable_hash(g[0]) % n].extend(g)
+    for g in sorted(groups(entities, resolver), key=lambda g: (-len(g), stable_hash(g[0]), g[0])):
+        min(buckets, key=len).extend(g)
     return [sorted(b) for b in buckets if b]
 
 
