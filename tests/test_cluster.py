@@ -222,10 +222,13 @@ def kill_running_shard(rig, cluster: Path, coordinator) -> dict:
                 try:
                     conn = sqlite3.connect(f"file:{local}?mode=ro", uri=True, timeout=1)
                     pages = conn.execute("select count(*) from pages").fetchone()[0]
+                    state = conn.execute(
+                        "select status from runs where stage = 'crawl' order by id desc limit 1"
+                    ).fetchone()
                     conn.close()
                 except sqlite3.Error:
                     continue
-                if pages >= 3:
+                if pages >= 3 and state == ("running",):  # mid-crawl, not closing
                     prev = scrapyd.cancel(node["url"], "default", job["id"], signal="KILL")
                     return {"kind": "shard", "shard": shard, "job": job["id"], "pages_before": pages,
                             "prevstate": prev}  # fmt: skip
