@@ -157,3 +157,26 @@ def test_merge_refuses_overlap_with_nothing_changed_and_reruns(tmp_path):
     assert merge_shards(db, "2026Q4", [a, b])["pages"] == 3  # a re-run replaces, no duplicates
     assert {t: db[t].count for t in before} == before
     assert db["findings"].get(("2026Q4", "e1", "info.budget"))["value"] == "seen"
+
+
+@pytest.mark.parametrize("command", ["crawl", "check", "worker"])
+def test_cli_bad_cluster_file_is_one_line_exit_2_nothing_stored(tmp_path, command):
+    import subprocess
+    import sys
+
+    raw = copy.deepcopy(GOOD)
+    raw["queue"]["per_host"] = "two"
+    bad = tmp_path / "cluster.yaml"
+    bad.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    db = tmp_path / "q.db"
+    args = {"worker": []}.get(command, ["--quarter", "2026Q4", "--db", str(db)])
+    done = subprocess.run(
+        [sys.executable, "-m", "scoring", command, *args, "--cluster", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "`queue.per_host`" in lines[0] and str(bad) in lines[0]
+    assert not db.exists()
