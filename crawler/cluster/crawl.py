@@ -140,10 +140,15 @@ def _drive(cluster, q, shards, by_id, publish_dir, *, base_args, log) -> dict:
             record[s]["verdict"] = "done"  # a re-run keeps what is already published
     running: dict[str, dict] = {}  # shard -> {node, job, seen}
     silent: dict[str, float] = {}
-    deadline = time.monotonic() + cluster.shard_timeout_s * cluster.max_attempts
+    last_answer = time.monotonic()
+    limit = cluster.shard_timeout_s * cluster.max_attempts
+    deadline = time.monotonic() + limit
     while any(r["verdict"] == "todo" for r in record.values()) or running:
         if time.monotonic() > deadline:
-            raise InputError(f"crawl {q}: shards still running after {deadline:.0f} s; re-run")
+            raise InputError(
+                f"crawl {q}: shards {', '.join(sorted(running)) or '(none free)'} still not done "
+                f"after {limit:.0f} s (shard_timeout_s x max_attempts); check the nodes, then re-run"
+            )
         for s, job in list(running.items()):
             state = scrapyd.status(job["node"].url, job["job"], cluster.project)
             now = time.monotonic()
@@ -170,7 +175,17 @@ def _drive(cluster, q, shards, by_id, publish_dir, *, base_args, log) -> dict:
                 log(f"  shard {s} {state} on {job['node'].name} but not done: scheduling again")
         todo = [s for s, r in record.items() if r["verdict"] == "todo" and s not in running]
         if todo:
-            _schedule(cluster, q, todo, shards, by_id, record, running, publish_dir, base_args)
+            answered = _schedule(
+                cluster, q, todo, shards, by_id, record, running, publish_dir, base_args
+            )
+            now = time.monotonic()
+            if answered or running:
+                last_answer = now
+            elif now - last_answer > LOST_AFTER_S:
+                raise InputError(
+                    f"crawl {q}: no Scrapyd node in {cluster.path} answers "
+                    f"({', '.join(n.url for n in cluster.nodes)}); start them, then re-run"
+                )
         if running or any(r["verdict"] == "todo" for r in record.values()):
             time.sleep(cluster.poll_s)
     return record
@@ -189,8 +204,10 @@ def _free_slots(cluster: Cluster, running: dict) -> dict[str, int]:
     return free
 
 
-def _schedule(cluster, q, todo, shards, by_id, record, running, publish_dir, base_args) -> None:
+def _schedule(cluster, q, todo, shards, by_id, record, running, publish_dir, base_args) -> int:
+    """Give todo shards to free nodes; returns how many nodes answered."""
     free = _free_slots(cluster, running)
+    answered = len(free)
     nodes = {n.url: n for n in cluster.nodes}
     for s in todo:
         prev = record[s]["node"]
@@ -198,7 +215,7 @@ def _schedule(cluster, q, todo, shards, by_id, record, running, publish_dir, bas
         order = ([prev] if prev in free else []) + sorted(free, key=lambda u: -free[u])
         node_url = next((u for u in order if free.get(u, 0) > 0), None)
         if node_url is None:
-            return
+            return answered
         node: Node = nodes[node_url]
         job = f"{s}-{uuid.uuid4().hex[:8]}"
         args = {
@@ -218,3 +235,4 @@ def _schedule(cluster, q, todo, shards, by_id, record, running, publish_dir, bas
         r["verdict"] = "scheduled"
         r["jobs"].append({"node": node.name, "job": job})
         running[s] = {"node": node, "job": job}
+    return answered
