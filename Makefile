@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup demo test test-wheel test-faults bench bench-quick lint format clean
+.PHONY: setup demo test test-wheel test-faults test-cluster bench bench-quick lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,8 @@ clean:
 # The wheel in a fresh venv outside the checkout, a small demo quarter from an empty folder (~2 min).
 test-wheel: $(STAMP) output/browser.json
 	.ci/test-wheel $(PYTHON)
+
+# The cluster path against one machine: 3 Scrapyd nodes and a PostgreSQL started by the test
+# itself (apt-get installs postgresql when missing), kills included (~5 min on 2 cores).
+test-cluster: setup
+	$(BIN)/python -m pytest -q -m cluster tests/test_cluster.py -s

@@ -124,8 +124,12 @@ async def run_checks(
     audits: bool = True,
     recycle_every: int = 100,
     log: Callable[[str], None] = print,
+    steps: tuple[str, ...] = ("catalogues", "services", "audits"),
 ) -> dict:
-    """Render JS catalogues, walk every pending service, audit a few pages per entity."""
+    """Render JS catalogues, walk every pending service, audit a few pages per entity.
+
+    `steps` lets the cluster coordinator run the catalogues and the audits here while the
+    service walks go to the queue (crawler/cluster/checks.py); the plan is always made."""
     blocked: list = []
     stats = {"checks": 0, "timeouts": 0, "crashes": 0, "catalogue_services": 0, "audits": 0}
     count = getattr(log, "count", None)  # a live bar, when stderr is a terminal
@@ -135,7 +139,7 @@ async def run_checks(
         log(f"check {quarter}: Chromium {pool.browser.version}")
         timeout_ms = int(timeout_s * 1000 * 0.6)
 
-        for eid, e in entities.items():
+        for eid, e in entities.items() if "catalogues" in steps else ():
             for url in _js_catalogues(db, quarter, eid):
                 ctx, _ = await pool.context(urlsplit(url).netloc, e["allow_private"])
                 found = await render_catalogue(ctx, url, timeout_ms=timeout_ms)
@@ -144,7 +148,8 @@ async def run_checks(
 
         jobs.plan(db, quarter, list(entities), sample)
         todo = jobs.pending(db, quarter, list(entities))
-        log(f"check {quarter}: {len(todo)} services to check, {concurrency} in flight")
+        if "services" in steps:
+            log(f"check {quarter}: {len(todo)} services to check, {concurrency} in flight")
         sem = asyncio.Semaphore(concurrency)
         started = time.monotonic()
 
@@ -201,13 +206,13 @@ async def run_checks(
                     rate = stats["checks"] / (time.monotonic() - started)
                     log(f"  {stats['checks']}/{len(todo)} checks ({rate:.1f}/s)")
 
-        for _ in range(jobs.MAX_ATTEMPTS):
+        for _ in range(jobs.MAX_ATTEMPTS if "services" in steps else 0):
             await asyncio.gather(*(one(j) for j in todo))
             todo = jobs.pending(db, quarter, list(entities))  # retries after a crash
             if not todo:
                 break
 
-        if audits:
+        if audits and "audits" in steps:
             for eid, e in entities.items():
                 for url in _audit_urls(db, quarter, eid, e):
                     ctx, _ = await pool.context(urlsplit(url).netloc, e["allow_private"], width=375)

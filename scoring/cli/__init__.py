@@ -28,6 +28,7 @@ from scoring.cli.review import review, review_tokens
 from scoring.cli.run import run
 from scoring.cli.score import rankings, score
 from scoring.cli.services import services
+from scoring.cli.worker import worker
 from scoring.cli.workspace import config, init
 
 
@@ -55,7 +56,7 @@ def cli():
 COMMANDS = (
     init, config, doctor, entities, db, browser, demo, crawl, check, score, rankings, override,
     import_group, report, export, review, review_tokens, run, campaign, compare_labels_cmd,
-    services,
+    services, worker,
 )  # fmt: skip
 for command in COMMANDS:
     cli.add_command(command)

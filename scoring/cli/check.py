@@ -58,6 +58,12 @@ def _sample(ctx, param, value):
 )
 @click.option("--no-audits", is_flag=True, help="Skip the axe/overflow page audits.")
 @click.option("--recheck", is_flag=True, help="Check again services already checked this quarter.")
+@click.option(
+    "--cluster",
+    "cluster_path",
+    type=click.Path(),
+    help="cluster.yaml: queue each service walk for `egovrank worker` nodes (docs/operations.md).",
+)
 def check(
     quarter,
     entities_path,
@@ -69,11 +75,17 @@ def check(
     evidence_root,
     no_audits,
     recheck,
+    cluster_path,
 ):
     """Verify online services in Chromium, audit pages, render JS catalogues (resumable)."""
     from crawler.browser import jobs
     from crawler.browser.pool import run_checks
 
+    cluster = None
+    if cluster_path:
+        from crawler.cluster.config import load_cluster
+
+        cluster = load_cluster(cluster_path)
     require_browser()
     db = store.connect(db_path)
     q = str(quarter)
@@ -117,19 +129,36 @@ def check(
         raise
     live = LiveProgress("checks")
     try:
-        stats = asyncio.run(
-            run_checks(
-                db,
-                q,
-                entities,
-                sample=sample,
-                concurrency=concurrency,
-                timeout_s=timeout_s,
-                evidence_root=evidence_root,
-                audits=not no_audits,
-                log=live,
+        if cluster is not None:
+            from crawler.cluster.checks import run_cluster_checks
+
+            stats = asyncio.run(
+                run_cluster_checks(
+                    cluster,
+                    db,
+                    q,
+                    entities,
+                    sample=sample,
+                    timeout_s=timeout_s,
+                    audits=not no_audits,
+                    recheck=recheck,
+                    log=live,
+                )
             )
-        )
+        else:
+            stats = asyncio.run(
+                run_checks(
+                    db,
+                    q,
+                    entities,
+                    sample=sample,
+                    concurrency=concurrency,
+                    timeout_s=timeout_s,
+                    evidence_root=evidence_root,
+                    audits=not no_audits,
+                    log=live,
+                )
+            )
     except BaseException as exc:
         store.finish_run(db, run_id, "failed", error=str(exc)[:500])
         raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import click
 
@@ -56,6 +57,12 @@ def _as_of(ctx, param, value):
     metavar="URL",
     help="National public service portal to read declared levels from (default: crawl.yaml).",
 )
+@click.option(
+    "--cluster",
+    "cluster_path",
+    type=click.Path(),
+    help="cluster.yaml: crawl in shards on its Scrapyd nodes, then merge (docs/operations.md).",
+)
 def crawl(
     quarter,
     entities_path,
@@ -67,15 +74,27 @@ def crawl(
     max_pages,
     ca_file,
     national_api,
+    cluster_path,
 ):
     """Crawl every entity's portal and service portal for a quarter (resumable)."""
     from crawler.crawl import run_crawl
 
     registry = load_registry(entities_path)
     entities = registry.select(quarter, only)
+    runner = partial(run_crawl, national_api=national_api)
+    if cluster_path:
+        from crawler.cluster.config import load_cluster
+        from crawler.cluster.crawl import run_cluster_crawl
+
+        if national_api:
+            raise InputError(
+                "--national-api does not work with --cluster yet (shard jobs read the portals "
+                "only); crawl the national rows on one machine"
+            )
+        runner = partial(run_cluster_crawl, load_cluster(cluster_path))
     live = LiveProgress("entities")
     try:
-        result = run_crawl(
+        result = runner(
             db_path,
             quarter,
             entities,
@@ -85,7 +104,6 @@ def crawl(
             polite=not no_politeness,
             max_pages=max_pages,
             ca_file=ca_file,
-            national_api=national_api,
             log=live,
         )
     finally:
