@@ -82,6 +82,38 @@ def kill_at(args, after: float) -> tuple[bool, float]:
         return True, time.monotonic() - start
 
 
+def kill_after_progress(args, db_path: Path, extra: float, timeout: float = 180) -> bool:
+    """Start the check, SIGKILL it `extra` seconds after it has finished one more service
+    check than before: a resumed run has less left to do than the baseline had, so a kill
+    timed on the baseline's duration can land after the run has already finished."""
+
+    def done() -> int:
+        conn = sqlite3.connect(db_path, timeout=30)
+        try:
+            return conn.execute(
+                "select count(*) from service_checks where state = 'done'"
+            ).fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+        finally:
+            conn.close()
+
+    before = done()
+    proc = subprocess.Popen(
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, start_new_session=True
+    )
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and done() <= before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    try:
+        proc.wait(timeout=extra)
+        return False
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+        return True
+
+
 def integrity(db_path: Path) -> None:
     conn = sqlite3.connect(db_path)
     try:
@@ -196,8 +228,13 @@ def interrupted(stage: str, kills: int, demo_site, baseline, tmp: Path, db_path:
     # Kills land on the same database, so each run resumes what the last one left; a mean gap of
     # about duration/kills spreads the kills over the whole stage instead of its first minutes.
     for i in range(kills):
-        after = rng.uniform(0.4, max(2 * 0.95 * duration / kills, 1.0))
-        killed, secs = kill_at(stage_args(stage, demo_site, db_path, tmp), after)
+        args = stage_args(stage, demo_site, db_path, tmp)
+        if stage == "check":  # mid-work: a moment after the run's next finished check
+            after = rng.uniform(0.0, 2.0)
+            killed = kill_after_progress(args, db_path, after)
+        else:
+            after = rng.uniform(0.4, max(2 * 0.95 * duration / kills, 1.0))
+            killed, _secs = kill_at(args, after)
         log.append({"kill": i + 1, "after_s": round(after, 2), "killed": killed})
         integrity(db_path)
     run_to_end(stage_args(stage, demo_site, db_path, tmp))
