@@ -147,7 +147,7 @@ def block_features(text: str, folded: str | None = None) -> dict:
 
 
 @lru_cache(maxsize=65536)
-def _read(text: str) -> tuple[str, dict]:
+def read_block(text: str) -> tuple[str, dict]:
     """Folded text and features of a block; cached because a site's chrome repeats on every
     page (the page was NFC-normalised before parsing)."""
     folded = fold(text)
@@ -192,7 +192,7 @@ def page_blocks(body) -> tuple[list[list], list[list]]:
             text, linked = " ".join(t for t, _ in texts), sum(n for _, n in texts)
         else:
             text, linked = own_text(el)
-        folded, feats = _read(text)
+        folded, feats = read_block(text)
         if not folded:
             continue
         is_link = linked >= 0.5 * len(text)

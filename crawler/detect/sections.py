@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlsplit
 
-from crawler.detect.blocks import block_features
+from crawler.detect.blocks import read_block
 from crawler.detect.keywords import keywords
 from crawler.detect.page import name_section
 from crawler.detect.priority import canonical
@@ -52,17 +53,23 @@ class Site:
             facts = p["facts"]
             seen.update({b[0] for b in (*facts.get("blocks", []), *facts.get("names", []))})
         floor = max(3, TEMPLATE_SHARE * len(pages))
-        template = frozenset(fp for fp, n in seen.items() if n >= floor) if len(pages) >= 4 else ()
-        site = cls(pages, by_url, frozenset(template), canonical(home_url), tuple(service_hosts))
+        few = len(pages) < 4  # too few pages to tell a template from content
+        template = frozenset() if few else frozenset(fp for fp, n in seen.items() if n >= floor)
+        site = cls(pages, by_url, template, canonical(home_url), tuple(service_hosts))
         if error_page and error_page.get("http_status") == 200 and error_page.get("facts"):
             site.error_blocks = frozenset(b[0] for b in site.own_blocks(error_page))
         return site
 
-    @property
+    @cached_property
     def vietnamese(self) -> list[dict]:
         """Pages that may hold a Vietnamese section: the English version's pages count for
         info.english only (its "Contact" page is not the agency's contact section)."""
         return [p for p in self.pages if not is_english(p["facts"])]
+
+    @cached_property
+    def median_links(self) -> int:
+        counts = sorted(len(p["facts"].get("links", [])) for p in self.pages)
+        return counts[len(counts) // 2] if counts else 0
 
     def own_blocks(self, page: dict) -> list[list]:
         return [b for b in page["facts"].get("blocks", []) if b[0] not in self.template]
@@ -104,7 +111,7 @@ def content_verdict(crit: str, page: dict, site: Site) -> str:
         same = sum(b[0] in site.error_blocks for b in blocks)
         if same >= 0.8 * len(blocks):
             return "soft_404"  # the site's own answer for a page it does not have
-    if any(block_features(t).get("s") for t in site.own_names(page)[:2]):
+    if any("s" in read_block(t)[1] for t in site.own_names(page)[:2]):
         return "test_only"  # the page is itself an editor's test entry
     real = [b for b in blocks if not ({"x", "s", "f"} & b[2].keys())]
     chars = sum(b[1] for b in real if not _only_dates(b))
@@ -121,9 +128,7 @@ def content_verdict(crit: str, page: dict, site: Site) -> str:
 
 
 def _links_many_pages(page: dict, site: Site, extra: int) -> bool:
-    counts = sorted(len(p["facts"].get("links", [])) for p in site.pages)
-    median = counts[len(counts) // 2] if counts else 0
-    return len(page["facts"].get("links", [])) >= median + extra
+    return len(page["facts"].get("links", [])) >= site.median_links + extra
 
 
 def _only_dates(block: list) -> bool:
