@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from crawler import store
-from crawler.browser.sampling import sample_services, wilson
+from crawler.browser.sampling import interval, sample_services
 
 MAX_ATTEMPTS = 3
 
@@ -129,10 +129,7 @@ def summarise(db, quarter: str, entity_ids: list[str]) -> list[dict]:
             verified = sum(r[0] in ("full", "partial") for r in rows)
             sample = db["check_samples"].get((quarter, eid))
             share = verified / checked if checked else None
-            if checked and checked >= (sample["population"] or 0):
-                low = high = share
-            else:
-                low, high = wilson(verified, checked)
+            low, high = interval(verified, checked, sample["population"])
             update = {
                 "verified": verified,
                 "checked": checked,
