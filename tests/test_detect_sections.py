@@ -10,9 +10,9 @@ from datetime import date
 
 import pytest
 
-from crawler.detect.blocks import block_features, page_blocks
 from crawler.criteria import judge_entity
 from crawler.criteria.observed import Seen
+from crawler.detect.blocks import block_features, page_blocks
 from crawler.detect.page import analyze_page, file_section, name_section
 from crawler.detect.sections import Site, content_verdict
 

@@ -11,11 +11,11 @@ import pytest
 import yaml
 
 from crawler import store
+from crawler.browser.sampling import interval
 from crawler.errors import InputError
 from crawler.quarters import Quarter
 from scoring import methods, rank
 from scoring.model import load_model, parse_model
-from crawler.browser.sampling import interval
 from scoring.observe import Observation, service_observations, unknown
 from scoring.overrides import revoke_override, set_override
 from scoring.reported import import_reported
