@@ -109,6 +109,19 @@ def load(db, quarter: str, entity_ids: list[str], criteria: list[str]) -> dict[s
     return by_entity
 
 
+def derived_verdicts(db, quarter: str) -> dict[str, dict[str, dict]]:
+    """verdicts[entity_id][criterion] of the derived service criteria, with their evidence
+    (the services each share counts, its interval), for the audit pages."""
+    found: dict[str, dict] = {}
+    for row in db.query("select * from findings where quarter = ?", [quarter]):
+        found.setdefault(row["entity_id"], {})[row["criterion"]] = row
+    services, checks, samples = _grouped(db, quarter)
+    return {
+        eid: derive(Services.of(rows, services.get(eid, []), checks.get(eid, []), samples.get(eid)))
+        for eid, rows in found.items()
+    }
+
+
 def _grouped(db, quarter):
     services, checks, samples = {}, {}, {}
     for row in db.query("select * from services where quarter = ? order by url", [quarter]):

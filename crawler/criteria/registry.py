@@ -3,7 +3,7 @@
 This is the one Python module that spells the ids. Model validation (scoring/model.py), the
 data dictionary, the audit pages and docs/criteria.md all read it; weights, methods and grade
 bounds stay in the model file (config/criteria.yaml), whose `detect` entries reach a detector
-as `Criterion.params`. To add a section criterion: one `_section(...)` line here, its cues in
+as `Criterion.params`. To add a section criterion: one `section(...)` line here, its cues in
 config/keywords.yaml `sections` (and `content.require` if its content has a shape), and its
 model entry in config/criteria.yaml.
 """
@@ -20,7 +20,8 @@ from crawler.criteria.base import GRADE, MEASURE, SECTION, Criterion
 PILLARS = ("info", "func", "svc", "tech", "reported")
 
 
-def _section(cid, description, basis, *, rule=None, priority=100, family="sections"):
+def section(cid, description, basis, *, rule=None, priority=100, family="sections"):
+    """An information section: judged by the section detector from its cues."""
     return Criterion(
         cid,
         family,
@@ -50,28 +51,28 @@ def _reported(cid, description):
 
 
 DECLARED: tuple[Criterion, ...] = (
-    _section("info.about", "introduction; functions, tasks, powers", "D42 4(1)(e); D43 10"),
-    _section("info.org_structure", "organisation structure; affiliated units", "D42 4(1)(e)"),
-    _section("info.leadership", "leaders with names and titles", "D43 10"),
-    _section("info.contact", "agency address, phone, email", "D42 4(1)(e)", rule="footer_contact"),
-    _section("info.contact_officials", "named focal official with contact details", "D42 4(1)(e)"),
-    _section("info.news", "news and events", "D43 10", rule="home_news"),
-    _section("info.direction", "direction and administration; leaders' schedule", "D43 10"),
-    _section("info.legal_documents", "legal documents with metadata and search", "D42 4(1)(a)"),
-    _section(
+    section("info.about", "introduction; functions, tasks, powers", "D42 4(1)(e); D43 10"),
+    section("info.org_structure", "organisation structure; affiliated units", "D42 4(1)(e)"),
+    section("info.leadership", "leaders with names and titles", "D43 10"),
+    section("info.contact", "agency address, phone, email", "D42 4(1)(e)", rule="footer_contact"),
+    section("info.contact_officials", "named focal official with contact details", "D42 4(1)(e)"),
+    section("info.news", "news and events", "D43 10", rule="home_news"),
+    section("info.direction", "direction and administration; leaders' schedule", "D43 10"),
+    section("info.legal_documents", "legal documents with metadata and search", "D42 4(1)(a)"),
+    section(
         "info.procedures",
         "administrative procedures or a link to the service portal",
         "D42 4(1)(c)",
         rule="service_portal",
     ),
-    _section("info.law_dissemination", "dissemination of law and policy", "D42 4(1)(d)"),
-    _section("info.strategy_plans", "strategies, master plans, plans", "D42 4(1)(đ)"),
-    _section("info.projects_procurement", "investment projects, bidding, procurement", "D43 10"),
-    _section("info.budget", "budget and financial disclosure", "D42 4(1)"),
-    _section("info.consultation", "public consultation on drafts", "D43 10"),
-    _section("info.qa_feedback", "Q&A, feedback, petitions", "D43 10"),
-    _section("info.statistics", "sector statistics", "D42 4(1)"),
-    _section("info.english", "an English version", "D42 Art. 7", rule="english", priority=70),
+    section("info.law_dissemination", "dissemination of law and policy", "D42 4(1)(d)"),
+    section("info.strategy_plans", "strategies, master plans, plans", "D42 4(1)(đ)"),
+    section("info.projects_procurement", "investment projects, bidding, procurement", "D43 10"),
+    section("info.budget", "budget and financial disclosure", "D42 4(1)"),
+    section("info.consultation", "public consultation on drafts", "D43 10"),
+    section("info.qa_feedback", "Q&A, feedback, petitions", "D43 10"),
+    section("info.statistics", "sector statistics", "D42 4(1)"),
+    section("info.english", "an English version", "D42 Art. 7", rule="english", priority=70),
     Criterion(
         "func.search",
         "functions",
@@ -92,7 +93,7 @@ DECLARED: tuple[Criterion, ...] = (
         functions.links,
         cues="links_block",
     ),
-    _section(
+    section(
         "func.sitemap",
         "sitemap page or sitemap.xml",
         "good practice",
