@@ -104,3 +104,14 @@ def test_tech_mobile_has_one_rule_for_the_static_and_the_rendered_evidence():
 def test_register_refuses_a_second_declaration_of_an_id():
     with pytest.raises(ValueError, match="declared already"):
         registry.register(registry.get("info.budget"))
+
+
+def test_page_facts_hold_to_their_declared_contract():
+    from typing import get_type_hints
+
+    from crawler.detect.page import PageFacts
+
+    facts = _pages()[0]["facts"]
+    declared = get_type_hints(PageFacts)
+    assert set(facts) <= set(declared), set(facts) - set(declared)
+    assert {"links", "section_links", "blocks", "viewport", "dates"} <= set(facts)
