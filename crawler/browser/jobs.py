@@ -126,7 +126,7 @@ def summarise(db, quarter: str, entity_ids: list[str]) -> list[dict]:
                 [quarter, eid],
             ).fetchall()
             checked = len(rows)
-            verified = sum(r[0] in ("full", "partial") for r in rows)
+            verified = sum(works_online({"observed": r[0]}) for r in rows)
             sample = db["check_samples"].get((quarter, eid))
             share = verified / checked if checked else None
             low, high = interval(verified, checked, sample["population"])

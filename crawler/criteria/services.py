@@ -26,6 +26,7 @@ from crawler.criteria.base import UNKNOWN, Criterion, Verdict, unknown, verdict
 from crawler.criteria.observed import Services
 
 TT32_FIELDS = 10
+WORKING = ("full", "partial")  # an online entry that works, at either online level
 EVIDENCE_ROWS = 50  # services listed in a verdict's detail
 
 
@@ -89,6 +90,12 @@ def procedure_fields(c: Criterion, svc: Services) -> Verdict:
     return verdict(f"{sum(fields)}/{need}", numeric=sum(fields) / need, source="derived")
 
 
+def works_online(check: dict) -> bool:
+    """What "verified" means: the walk reached a working online entry (check_samples counts
+    the same, crawler/browser/jobs.py)."""
+    return check["observed"] in WORKING
+
+
 def _done(svc: Services) -> list[dict]:
     return [c for c in svc.checks if c["state"] == "done" and c["observed"] != UNKNOWN]
 
@@ -110,7 +117,7 @@ def verified(c: Criterion, svc: Services) -> Verdict:
     done = _done(svc)
     if not done:
         return unknown("checks_failed", source="browser")
-    works = [r for r in done if r["observed"] in ("full", "partial")]
+    works = [r for r in done if works_online(r)]
     return _share(works, done, population, "browser")
 
 
