@@ -10,6 +10,7 @@ import json
 
 from crawler import store
 from crawler.browser.sampling import interval, sample_services
+from crawler.criteria.services import works_online
 
 MAX_ATTEMPTS = 3
 
