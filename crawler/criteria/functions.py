@@ -3,7 +3,7 @@
 | criterion rule | value | meaning |
 |---|---|---|
 | search | present / linked_broken / absent | a search form, and whether its results page answered |
-| links | present / absent | a "Liên kết website" block linking other portals, or 3+ gov.vn links |
+| links | present / absent | a "Liên kết website" block linking other portals, or enough gov.vn links (model `detect.gov_links`) |
 | freshness | days (numeric) | as_of minus the newest date on the portal's pages (future dates ignored) |
 """
 
@@ -14,8 +14,6 @@ from datetime import date
 from crawler.criteria.base import Criterion, Verdict, unknown, verdict
 from crawler.criteria.observed import Seen, page_ok
 from crawler.detect.priority import canonical
-
-GOV_LINKS = 3  # this many links to gov.vn portals count as a links block
 
 
 def search(c: Criterion, seen: Seen) -> Verdict:
@@ -61,7 +59,7 @@ def links(c: Criterion, seen: Seen) -> Verdict:
                 detail=block,
             )
     for p in portal:
-        if p["facts"].get("gov_links", 0) >= GOV_LINKS:
+        if p["facts"].get("gov_links", 0) >= c.params["gov_links"]:
             return verdict(
                 "present",
                 evidence_url=p["url"],
