@@ -446,9 +446,30 @@ def test_national_declared_levels_agree_with_truth_for_every_entity(demo_site, c
         }
         assert want and got == want, eid
     families = {r[0] for r in conn.execute("select distinct family from declared_services")}
-    assert families == {"nps_apply"}
+    assert families == {"nps_apply", "muc_do_server", "opencps"}
     statuses = {r[0] for r in conn.execute("select distinct status from declared_services")}
     assert statuses == {"in_service", "testing"}
+
+
+def test_portal_families_are_read_through_their_adapters(demo_site, crawled):
+    """Each real platform family is on the demo (nps/apply badges, the server-rendered MA_MUC_DO
+    links, OpenCPS read with its groupId header), and the levels each portal declares are read
+    right for every reachable entity whose catalogue the crawl reads without a browser."""
+    _, conn = crawled
+    families = set()
+    for eid, e in demo_site.truth["entities"].items():
+        if not e.get("reachable", True) or e["catalogue"]["kind"] == "js":
+            continue
+        families.add(e["catalogue"]["family"])
+        want = {s["url"]: (s["code"], s["declared"], s["declared_raw"]) for s in e["services"]}
+        rows = conn.execute(
+            "select url, code, declared, declared_raw, tt32_fields from services "
+            "where entity_id = ?",
+            [eid],
+        ).fetchall()
+        assert {r[0]: tuple(r[1:4]) for r in rows} == want, eid
+        assert all(r[4] for r in rows), eid  # the procedure pages were read too
+    assert families == {"nps_apply", "muc_do_server", "opencps"}
 
 
 def test_conflicts_with_portal_badges_are_recorded_never_settled(demo_site, checked):

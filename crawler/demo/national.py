@@ -5,8 +5,9 @@
 in the new API's shape (`formalityCaseCode`, `departmentCode`, `implementLevel` FULL / PARTIAL /
 NONE, `isTesting`, `citizenUrl`), paged by cursor. Every demo entity has its own code; a few
 rows are testing and a few disagree with the entity's own badges (planted, in truth.json).
-Each citizen URL is an nps/apply deep link on the entity's service portal (`vneid=1`), which
-sends the citizen to the identity gateway as the real family does.
+Each citizen URL is a deep link into the entity's service portal in its platform family (an
+nps/apply link, the server-rendered `chon-truong-hop-ho-so` link with its MA_MUC_DO, or the
+OpenCPS apply page), with `vneid=1`, which sends the citizen to the identity gateway.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
+from crawler.demo import services
 from crawler.demo.common import Reply, dvc_url, not_found
 from crawler.demo.services import gateway_url
 
@@ -37,7 +39,13 @@ def agency_code(site: dict, e: dict) -> str:
     return f"{'H' if e['group'] == 'province' else 'G'}9{index:02d}"
 
 
-def deep_link(site: dict, e: dict, s: dict, agency: str) -> str:
+def deep_link(site: dict, e: dict, s: dict, agency: str, level: str | None = None) -> str:
+    if services.family(e) == "muc_do_server":
+        path = services.muc_do_path(site, e, s, agency, level if level != "none" else None)
+        return f"{dvc_url(site, e)}{path}&vneid=1"
+    if services.family(e) == "opencps":
+        query = {"MaTTHC": s["code"], "govAgencyCode": agency}
+        return f"{dvc_url(site, e)}{services.OPENCPS_APPLY}?{urlencode(query)}&vneid=1"
     query = {"MaTTHC": s["code"], "MaCoQuanThucHien": agency, "MaDVC": f"{s['code']}.01"}
     return f"{dvc_url(site, e)}/vi/nps/apply?{urlencode(query)}&vneid=1"
 
@@ -64,7 +72,7 @@ def rows_of(site: dict, e: dict) -> list[dict]:
                     "departmentName": e["name_vi"] + ("" if k == 0 else " - đơn vị trực thuộc"),
                     "implementLevel": ENUM[level],
                     "isTesting": n % 4 == 3,
-                    "citizenUrl": deep_link(site, e, s, agency),
+                    "citizenUrl": deep_link(site, e, s, agency, level),
                     "level": "PROVINCE" if e["group"] == "province" else "MINISTRY",  # a tier
                 }
             )
@@ -82,6 +90,7 @@ def truth(site: dict, e: dict) -> dict:
                 "declared": r["implementLevel"].lower(),
                 "status": "testing" if r["isTesting"] else "in_service",
                 "citizen_url": r["citizenUrl"],
+                "family": services.family(e),
             }
             for r in rows
         ],

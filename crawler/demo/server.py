@@ -111,7 +111,7 @@ class DemoServer:
                 if "slow" in e["faults"]:
                     reply.delay += faults.SLOW_S
         elif kind == "dvc":
-            reply = services.dvc_route(self.site, e, request.method, path, query)
+            reply = services.dvc_route(self.site, e, request.method, path, query, request.headers)
         elif kind == "identity":
             reply = services.identity_route(self.site, request.method, path, query)
         elif kind == "payment":
