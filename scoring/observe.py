@@ -118,6 +118,12 @@ def _check_observations(checks: list[dict], sample: dict | None) -> dict[str, Ob
             if rows
             else unknown("nothing_to_check", "browser")
         )
+    if done and out["svc.sso"].known:
+        # Reaching the gateway is reachable behind a login, not usable: the value says which.
+        login = sum(c.get("access") == "behind_login" for c in done)
+        usable = sum(c.get("access") == "usable" for c in done)
+        value = f"{out['svc.sso'].value} ({login} reachable behind a login, {usable} usable)"
+        out["svc.sso"] = replace(out["svc.sso"], value=value)
     return out
 
 

@@ -431,10 +431,26 @@ def test_two_quarters_show_the_right_movements(demo_site, two_quarters):
     assert moved["same_direction"] >= 0.6 * moved["pairs"], moved
 
 
-def test_national_declared_levels_agree_with_truth_for_every_entity(demo_site, crawled):
+def test_national_declared_levels_agree_with_truth_for_every_entity(demo_site, checked):
     """Read through the demo national portal's API (allowlisted POST), for every entity,
-    the unreachable ones too: the national rows do not depend on the entity's own portal."""
-    _, conn = crawled
+    the unreachable ones too: the national rows do not depend on the entity's own portal. The
+    agency behind the firewall's JavaScript challenge refused the crawler (403, nothing spoofed)
+    and its rows were read by the browser fallback, recorded as such."""
+    _, conn, _, _ = checked
+    waf = [eid for eid, e in demo_site.truth["entities"].items() if e["national"]["behind_waf"]]
+    assert len(waf) == 1
+    refused = conn.execute(
+        "select http_status from pages where site = 'national' and entity_id = ?", waf
+    ).fetchall()
+    assert refused and {r[0] for r in refused} == {403}
+    adapters = dict(
+        conn.execute(
+            "select entity_id, group_concat(distinct adapter) from declared_services "
+            "group by entity_id"
+        ).fetchall()  # fmt: skip
+    )
+    assert adapters.pop(waf[0]) == "national_new (browser fallback)"
+    assert set(adapters.values()) == {"national_new"}
     for eid, e in demo_site.truth["entities"].items():
         want = {
             (r["code"], r["agency_code"]): (r["declared"], r["status"], r["citizen_url"])
@@ -526,3 +542,33 @@ def test_checks_walk_the_citizen_url_to_the_identity_gateway(demo_site, checked)
     assert all(s["usable"] is False and "reachable is not usable" in s["note"] for s in steps)
     gateway = demo_site.truth["identity_gateway"]
     assert all(s["url"].startswith(gateway) for s in steps)
+
+
+def test_the_citizen_urls_sign_in_counts_for_sso_and_login_is_not_usable(demo_site, checked):
+    """Every check whose national citizen URL reached the VNeID / national sign-in names that
+    gateway (svc.sso), and its row says reachable behind a login apart from usable (a form)."""
+    db, conn, _, _ = checked
+    rows = [dict(r) for r in conn.execute("select * from service_checks where state = 'done'")]
+    via_citizen = 0
+    for r in rows:
+        steps = json.loads(r["steps"] or "[]")
+        citizen = [s for s in steps if s.get("step") == "citizen_url"]
+        if r["reached"] == "form":
+            assert r["access"] == "usable", r["url"]
+        elif r["reached"] == "login" or any(s["reached"] == "login" for s in citizen):
+            assert r["access"] == "behind_login", r["url"]
+            assert r["identity_provider"], r["url"]
+        else:
+            assert r["access"] == "not_usable", r["url"]
+        if citizen and citizen[0]["reached"] == "login" and r["reached"] != "login":
+            via_citizen += 1
+            assert r["identity_provider"] == citizen[0]["identity_provider"]
+    assert via_citizen >= 5  # found through the citizen URL only (the entry led elsewhere)
+    assert {r["access"] for r in rows} == {"usable", "behind_login", "not_usable"}
+
+    from crawler import store
+    from scoring.observe import load
+
+    found = load(store.connect(db), "2026Q4", list(demo_site.truth["entities"]), ["svc.sso"])
+    values = [o["svc.sso"].value for o in found.values() if o["svc.sso"].known]
+    assert values and all("reachable behind a login" in v and "usable" in v for v in values)

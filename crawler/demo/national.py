@@ -5,6 +5,11 @@
 in the new API's shape (`formalityCaseCode`, `departmentCode`, `implementLevel` FULL / PARTIAL /
 NONE, `isTesting`, `citizenUrl`), paged by cursor. Every demo entity has its own code; a few
 rows are testing and a few disagree with the entity's own badges (planted, in truth.json).
+One entity's agency sits behind the portal's web application firewall: its rows answer 403
+unless the cookie set by the portal's own search page script is there (a JavaScript challenge,
+as F5 does). The crawler, which runs no script and spoofs nothing, is refused; the browser
+stage's fallback opens that page in Chromium and reads the rows the page itself fetches.
+
 Each citizen URL is a deep link into the entity's service portal in its platform family (an
 nps/apply link, the server-rendered `chon-truong-hop-ho-so` link with its MA_MUC_DO, or the
 OpenCPS apply page), with `vneid=1`, which sends the citizen to the identity gateway.
@@ -21,6 +26,8 @@ from crawler.demo.services import gateway_url
 
 NATIONAL_HOST = "127.3.0.3"
 ROWS_PATH = "/api/v1/submitting/formality/list-department-url-by-citizen"
+SEARCH_PATH = "/tra-cuu/dich-vu-cong-truc-tuyen"
+WAF_COOKIE = "TS01egov=1"
 ENUM = {"full": "FULL", "partial": "PARTIAL", "none": "NONE"}
 FLIP = {"full": "partial", "partial": "full"}
 
@@ -48,6 +55,37 @@ def deep_link(site: dict, e: dict, s: dict, agency: str, level: str | None = Non
         return f"{dvc_url(site, e)}{services.OPENCPS_APPLY}?{urlencode(query)}&vneid=1"
     query = {"MaTTHC": s["code"], "MaCoQuanThucHien": agency, "MaDVC": f"{s['code']}.01"}
     return f"{dvc_url(site, e)}/vi/nps/apply?{urlencode(query)}&vneid=1"
+
+
+def behind_waf(site: dict, e: dict) -> bool:
+    """The last entity's rows are behind the firewall's JavaScript challenge."""
+    return e["id"] == site["entities"][-1]["id"]
+
+
+def _waf_refuses(site: dict, code: str, headers) -> bool:
+    if WAF_COOKIE in str((headers or {}).get("Cookie", "")):
+        return False
+    return any(
+        behind_waf(site, e)
+        and (code == agency_code(site, e) or code.startswith(agency_code(site, e) + "."))
+        for e in site["entities"]
+    )
+
+
+SEARCH_PAGE = (
+    '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Tra cứu dịch vụ công '
+    "trực tuyến - Cổng Dịch vụ công quốc gia</title></head><body><h1>Dịch vụ công trực tuyến "
+    'theo cơ quan</h1><table id="ket-qua"></table><script>'
+    f'document.cookie="{WAF_COOKIE}; path=/";'  # the firewall's challenge, answered by the page
+    "(async function(){var agency=new URLSearchParams(location.search).get('agencyCode');"
+    "var last=null,t=document.getElementById('ket-qua');for(var i=0;i<100;i++){"
+    f"var r=await fetch('{ROWS_PATH}',{{method:'POST',headers:{{'Content-Type':"
+    "'application/json'},body:JSON.stringify({agencyCode:agency,limit:50,lastId:last})});"
+    "var d=await r.json(),rows=d.data||[];rows.forEach(function(x){var tr=document.createElement("
+    "'tr');tr.textContent=x.formalityCaseCode+' '+x.formalityCaseName+' '+x.implementLevel;"
+    "t.appendChild(tr)});if(rows.length<50)break;last=rows[rows.length-1].id}"
+    "t.setAttribute('data-done','1')})();</script></body></html>"
+)
 
 
 def rows_of(site: dict, e: dict) -> list[dict]:
@@ -94,6 +132,7 @@ def truth(site: dict, e: dict) -> dict:
             }
             for r in rows
         ],
+        "behind_waf": behind_waf(site, e),
         "disagree_with_portal": [
             [r["formalityCaseCode"], r["departmentCode"]]
             for r, s in _with_service(e, rows)
@@ -107,10 +146,12 @@ def _with_service(e: dict, rows: list[dict]):
     return [(r, by_code[r["formalityCaseCode"]]) for r in rows]
 
 
-def route(site: dict, method: str, path: str, body: bytes) -> Reply:
+def route(site: dict, method: str, path: str, body: bytes, headers=None) -> Reply:
     """Only the listed read answers; anything else is refused the way a real API would."""
     if path == "/robots.txt":
         return Reply(body=b"User-agent: *\nDisallow: /admin/\n", content_type="text/plain")
+    if path == SEARCH_PATH and method in ("GET", "HEAD"):
+        return Reply(body=SEARCH_PAGE.encode(), content_type="text/html; charset=utf-8")
     if path != ROWS_PATH:
         return not_found()
     if method != "POST":
@@ -120,6 +161,13 @@ def route(site: dict, method: str, path: str, body: bytes) -> Reply:
         code, limit = str(query.get("agencyCode") or ""), int(query.get("limit") or 50)
     except (ValueError, TypeError, AttributeError):
         return Reply(status=400, body=b'{"error": "bad body"}', content_type="application/json")
+    if _waf_refuses(site, code, headers):
+        return Reply(
+            status=403,
+            body=b"<html><body>The requested URL was rejected. Please consult with your "
+            b"administrator.</body></html>",
+            content_type="text/html",
+        )
     rows = [
         r
         for e in site["entities"]

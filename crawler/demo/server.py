@@ -118,7 +118,7 @@ class DemoServer:
             reply = services.payment_route(self.site, request.method, path, query)
         elif kind == "national":
             body = await request.read() if request.method == "POST" else b""
-            reply = national.route(self.site, request.method, path, body)
+            reply = national.route(self.site, request.method, path, body, request.headers)
         else:
             reply = Reply(status=421, body=b"unknown host")
         if reply.record:
