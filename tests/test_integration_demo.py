@@ -480,7 +480,7 @@ def test_portal_families_are_read_through_their_adapters(demo_site, crawled):
         want = {s["url"]: (s["code"], s["declared"], s["declared_raw"]) for s in e["services"]}
         rows = conn.execute(
             "select url, code, declared, declared_raw, tt32_fields from services "
-            "where entity_id = ?",
+            "where quarter = '2026Q4' and entity_id = ?",
             [eid],
         ).fetchall()
         assert {r[0]: tuple(r[1:4]) for r in rows} == want, eid
