@@ -316,3 +316,17 @@ def test_browser_fallback_asks_only_for_refused_agencies_without_rows(tmp_path):
     rows = [{"code": "1.1", "agency_code": a} for a in ("H26", "H26.105", "H261", "H27")]
     assert [(r["agency_code"], r["adapter"]) for r in own_rows(rows, "H26")] == [
         ("H26", ADAPTER), ("H26.105", ADAPTER)]  # fmt: skip
+
+
+def test_the_crawls_catalogue_reader_takes_levels_from_ma_muc_do_links():
+    """A page of the server-rendered family has no badge: the crawl reads each service's level
+    from its link (through the provincial adapter), and an nps/apply list once per row."""
+    from crawler.detect.services import parse_catalogue
+
+    html = (FIXTURES / "muc_do_server.synthetic.html").read_text(encoding="utf-8")
+    got = parse_catalogue("https://dichvucong.caobang.gov.vn/", html)["services"]
+    assert [(s["code"], s["declared"], s["declared_raw"]) for s in got] == [
+        ("1.115902", "partial", "MUC_DO_3"), ("1.004222", "full", "MUC_DO_4"),
+        ("2.000815", "info_only", "MUC_DO_2")]  # fmt: skip
+    nps = (FIXTURES / "nps_apply_list.synthetic.html").read_text(encoding="utf-8")
+    assert len(parse_catalogue("https://dvc.example.gov.vn/", nps)["services"]) == 2

@@ -50,10 +50,11 @@ def parse_catalogue(url: str, html: str) -> dict:
                 "declared_raw": raw,
             }
         )
-    # Families whose links carry the level or the national codes (MA_MUC_DO=MUC_DO_4 ...).
+    # The family whose links carry the level (MA_MUC_DO=MUC_DO_4): no badge to read. (nps/apply
+    # links sit beside a badge and are read above, with the row's own link.)
     if provincial.sniff(url, html):
         for r in provincial.parse(url, html)["services"]:
-            if r["url"] not in seen and r["code"]:
+            if r["url"] not in seen and r["code"] and r["family"] == "muc_do_server":
                 seen.add(r["url"])
                 services.append(
                     {k: r[k] for k in ("url", "name", "code", "declared")}
