@@ -87,12 +87,23 @@ class CrawlStore:
                         "declared_raw": s.get("declared_raw"),
                         "source": source,
                         "catalogue_url": catalogue_url,
-                        "tt32_fields": existing[0] if existing else None,
+                        "tt32_fields": existing[0] if existing else self._page_tt32(s["url"]),
                         "found_at": stamp,
                     },
                     pk=("quarter", "url"),
                 )
             record_conflicts(self.db, self.quarter, entity_id)
+
+    def _page_tt32(self, url: str) -> str | None:
+        """TT32 fields of a procedure page crawled before the catalogue answer that lists it
+        (an OpenCPS list links the pages; only its API, fetched beside them, gives levels)."""
+        from crawler.detect.priority import canonical
+
+        row = self.db.execute(
+            "select facts from pages where quarter = ? and url = ?", [self.quarter, canonical(url)]
+        ).fetchone()
+        fields = (json.loads(row[0]) or {}).get("tt32_fields") if row and row[0] else None
+        return json.dumps(fields) if fields else None
 
     def save_declared(self, entity_id: str, rows: list[dict], catalogue_url: str) -> int:
         """National per-agency rows of this entity's agencies (one row per service and agency)."""

@@ -383,6 +383,12 @@ def _m007_services_declared(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m008_check_access(db: sqlite_utils.Database) -> None:
+    """What a check found a citizen can do: usable (a form), behind_login (a sign-in, e.g. the
+    VNeID gateway the national citizen URL leads to, and nothing seen behind it), not_usable."""
+    db["service_checks"].add_column("access", str)
+
+
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_core,
@@ -392,6 +398,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m005_campaign_states,
     _m006_review_tokens,
     _m007_services_declared,
+    _m008_check_access,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -121,6 +121,7 @@ def run_demo(
     from crawler.demo.agreement import (
         compare,
         compare_checks,
+        compare_declared,
         compare_movements,
         compare_ranking,
     )
@@ -207,6 +208,12 @@ def run_demo(
             "crawl_agreement": f"{crawl_agree['agree']}/{crawl_agree['pairs']}",
             "check_agreement": f"{check_agree['agree']}/{check_agree['pairs']}",
             "mismatches_reported": f"{check_agree['mismatches_reported']}/{check_agree['planted_mismatches']}",
+            "national_rows_agreement": "{agree}/{rows} ({fallback} by the browser fallback)".format(
+                **compare_declared(
+                    truth,
+                    list(db.query("select * from declared_services where quarter = ?", [text])),
+                )
+            ),
             "rank_vs_quality_spearman": compare_ranking(truth, ranked),
             "movements_vs_truth": compare_movements(truth, ranked),
             "submissions": sum(1 for _ in (site / "submissions.jsonl").open()),

@@ -290,3 +290,43 @@ def test_declared_rows_and_conflicts_in_a_real_database(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "2 conflicts" in proc.stderr and "H29.13,partial,full" in proc.stdout
+
+
+def test_browser_fallback_asks_only_for_refused_agencies_without_rows(tmp_path):
+    """403/429/5xx answers and reads the open circuit never sent are refused; a 200, a 404 or an
+    entity that has rows already is not: the fallback never reads what the API gave."""
+    from crawler.browser.national import ADAPTER, own_rows, refused
+    from crawler.pipelines import CrawlStore
+
+    crawl = CrawlStore(str(tmp_path / "e.db"), "2026Q4")
+    api = "http://127.3.0.3:8765/api/v1/submitting/formality/list-department-url-by-citizen"
+    for eid, agency, status, fetch in [
+        ("a", "H26", 403, "http_4xx"), ("b", "H27", None, "ignored"), ("c", "H28", 200, "ok"),
+        ("d", "H29", 404, "http_4xx"), ("e", "H30", 503, "http_5xx"),
+    ]:  # fmt: skip
+        crawl.save_page({"url": f"{api}#agency={agency}&lastId=", "entity_id": eid,
+                         "site": "national", "host": "127.3.0.3:8765", "depth": 0,
+                         "http_status": status, "fetch_status": fetch}, [])  # fmt: skip
+    crawl.save_declared(
+        "e", [{"code": "1.004222.01", "agency_code": "H30", "declared": "full"}], api
+    )
+    got = {eid: refused(crawl.db, "2026Q4", eid) for eid in "abcde"}
+    base = "http://127.3.0.3:8765"
+    assert got == {"a": [(base, "H26")], "b": [(base, "H27")], "c": [], "d": [], "e": []}
+    rows = [{"code": "1.1", "agency_code": a} for a in ("H26", "H26.105", "H261", "H27")]
+    assert [(r["agency_code"], r["adapter"]) for r in own_rows(rows, "H26")] == [
+        ("H26", ADAPTER), ("H26.105", ADAPTER)]  # fmt: skip
+
+
+def test_the_crawls_catalogue_reader_takes_levels_from_ma_muc_do_links():
+    """A page of the server-rendered family has no badge: the crawl reads each service's level
+    from its link (through the provincial adapter), and an nps/apply list once per row."""
+    from crawler.detect.services import parse_catalogue
+
+    html = (FIXTURES / "muc_do_server.synthetic.html").read_text(encoding="utf-8")
+    got = parse_catalogue("https://dichvucong.caobang.gov.vn/", html)["services"]
+    assert [(s["code"], s["declared"], s["declared_raw"]) for s in got] == [
+        ("1.115902", "partial", "MUC_DO_3"), ("1.004222", "full", "MUC_DO_4"),
+        ("2.000815", "info_only", "MUC_DO_2")]  # fmt: skip
+    nps = (FIXTURES / "nps_apply_list.synthetic.html").read_text(encoding="utf-8")
+    assert len(parse_catalogue("https://dvc.example.gov.vn/", nps)["services"]) == 2

@@ -375,3 +375,45 @@ def test_every_broken_internal_link_is_in_truth(demo_site):
                         todo.append(link)
         assert broken == set(e["facts"]["broken_internal_links"]), eid
         assert pages >= e["facts"]["pages"] * 0.9, (eid, pages)
+
+
+def test_platform_families_answer_in_their_real_shapes(demo_site):
+    """The MA_MUC_DO pages and the OpenCPS API (groupId header or a refusal), read by the
+    adapters the crawl uses, give every service's truth level; apply links with vneid=1 lead
+    to the identity gateway."""
+    from crawler import catalogues
+    from crawler.catalogues.opencps import request_headers
+    from crawler.detect.services import parse_catalogue
+
+    seen = set()
+    for eid, e in reachable(demo_site).items():
+        cat, want = e["catalogue"], {s["url"]: s["declared"] for s in e["services"]}
+        if cat["family"] == "muc_do_server":
+            got = parse_catalogue(cat["url"], fetch(cat["url"])[2].decode())
+            assert {s["url"]: s["declared"] for s in got["services"]} == want, eid
+            assert {s["declared_raw"] for s in got["services"]} <= {
+                "MUC_DO_2",
+                "MUC_DO_3",
+                "MUC_DO_4",
+            }
+        elif cat["family"] == "opencps":
+            page = parse_catalogue(cat["url"], fetch(cat["url"])[2].decode())
+            assert page["json_endpoints"] == [cat["api_url"]] and not page["services"], eid
+            assert page["api_headers"] == {"groupId": cat["group_id"]}
+            assert request_headers(fetch(cat["url"])[2].decode()) == page["api_headers"]
+            assert fetch(cat["api_url"])[0] == 400  # no groupId: refused
+            assert fetch(cat["api_url"], headers={"groupId": "1"})[0] == 400
+            status, _, body = fetch(cat["api_url"], headers=page["api_headers"])
+            got = catalogues.parse(cat["api_url"], catalogues.load(body))
+            assert got["platform"] == "opencps" and status == 200
+            own = {s["url"]: s["declared"] for s in got["services"] if s["url"]}
+            assert own == want, eid
+            assert len(got["services"]) > len(own)  # units below the portal's agency too
+        else:
+            continue
+        seen.add(cat["family"])
+        for r in e["national"]["rows"][:3]:
+            status, headers, _ = fetch(r["citizen_url"])
+            assert status == 302, r["citizen_url"]
+            assert headers["Location"].startswith(demo_site.truth["identity_gateway"])
+    assert seen == {"muc_do_server", "opencps"}

@@ -27,6 +27,35 @@ def citizen_link(db, quarter: str, entity_id: str, url: str) -> str | None:
     return row[0] if row else None
 
 
+def access(reached_by_entry: str | None, steps: list[dict]) -> str:
+    """What a citizen can do with the service, from the whole walk: `usable` when the entry led
+    to a form, `behind_login` when the entry or the national citizen URL stopped at a sign-in
+    (reachable, but nothing behind it was seen), else `not_usable`."""
+    if reached_by_entry == "form":
+        return "usable"
+    citizen = [s for s in steps if s.get("step") == "citizen_url"]
+    if reached_by_entry == "login" or any(s.get("reached") == "login" for s in citizen):
+        return "behind_login"
+    return "not_usable"
+
+
+def gateway(verdict: dict, steps: list[dict]) -> str | None:
+    """The identity gateway the service is entered through: the entry's sign-in, else the one
+    the national citizen URL (VNeID / national sign-in) leads to."""
+    if verdict.get("identity_provider"):
+        return verdict["identity_provider"]
+    return next(
+        (
+            s["identity_provider"]
+            for s in steps
+            if s.get("step") == "citizen_url"
+            and s.get("reached") == "login"
+            and s.get("identity_provider")
+        ),
+        None,
+    )
+
+
 def citizen_step(shot: dict) -> dict:
     """What walking the citizen URL showed: the gateway it reached, and that a login is not use."""
     where, provider = reached(shot)

@@ -150,6 +150,13 @@ async def run_checks(
                 _save_rendered(db, quarter, eid, url, found)
                 stats["catalogue_services"] += len(found)
 
+        if "catalogues" in steps:  # national rows the API refused the crawler, read in Chromium
+            from crawler.browser.national import national_fallback
+
+            stats["national_fallback_rows"] = await national_fallback(
+                pool.browser, db, quarter, entities, blocked=blocked, timeout_ms=timeout_ms, log=log
+            )
+
         jobs.plan(db, quarter, list(entities), sample)
         todo = jobs.pending(db, quarter, list(entities))
         if "services" in steps:

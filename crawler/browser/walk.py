@@ -107,11 +107,16 @@ async def walk_service(
     finally:
         if own:
             await page.close()
+    from crawler.browser.citizen import access, gateway
+
     return {
         "observed": verdict["observed"],
         "status": verdict["status"],
         "reached": verdict.get("reached"),
-        "identity_provider": verdict.get("identity_provider"),
+        # svc.sso: the entry's sign-in or the one the national citizen URL leads to
+        "identity_provider": gateway(verdict, steps),
+        # reachable behind a login is not usable: said apart on every check row
+        "access": access(verdict.get("reached"), steps),
         "has_form": int(bool(verdict.get("has_form"))),
         "has_upload": int(bool(verdict.get("has_upload"))),
         "has_submit": int(bool(verdict.get("has_submit"))),

@@ -6,6 +6,8 @@ agency with its own `serviceLevel`: the per-agency level is the declared one.
 
 from __future__ import annotations
 
+import re
+
 from crawler.catalogues.common import pick, result, service
 from crawler.catalogues.config import platform
 
@@ -62,3 +64,24 @@ def parse(url: str, doc) -> dict:
             )
     total = doc.get("total") if isinstance(doc, dict) else None
     return result(NAME, services, total=total)
+
+
+_GROUP_ID = (
+    re.compile(r"getScopeGroupId\s*:\s*function\s*\(\)\s*\{\s*return\s*['\"]?(\d+)"),
+    re.compile(r"data-group-id=['\"](\d+)"),
+    re.compile(r"['\"]?groupId['\"]?\s*[:=]\s*['\"]?(\d+)"),
+)
+
+
+def request_headers(html: str) -> dict:
+    """The `groupId` header OpenCPS wants, read from the page (Liferay's themeDisplay scope
+    group): the site's own id as its own script sends it, never a guessed or spoofed value."""
+    for pattern in _GROUP_ID:
+        m = pattern.search(html or "")
+        if m:
+            return {_conf()["header"]: m.group(1)}
+    return {}
+
+
+def is_endpoint(url: str) -> bool:
+    return _conf()["endpoint"] in url

@@ -26,6 +26,7 @@ RESULT_COLUMNS = (
     "status",
     "reached",
     "identity_provider",
+    "access",
     "has_form",
     "has_upload",
     "has_submit",

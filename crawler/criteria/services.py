@@ -55,7 +55,7 @@ def _share(hits: list[dict], of: list[dict], population: int | None, source: str
 
 
 def _row(r: dict, hit: bool) -> dict:
-    keys = ("url", "name", "declared", "observed", "status", "identity_provider", "payment")
+    keys = ("url", "name", "declared", "observed", "access", "identity_provider", "payment")
     return {**{k: r.get(k) for k in keys if k in r}, "counted": hit}
 
 
@@ -130,7 +130,18 @@ def payment(c: Criterion, svc: Services) -> Verdict:
 
 
 def sso(c: Criterion, svc: Services) -> Verdict:
-    return _checked_share(svc, lambda r: True, lambda r: bool(r["identity_provider"]))
+    """Reaching the identity gateway is reachable behind a login, not usable: the value says
+    how many of each (service_checks.access)."""
+    found = _checked_share(svc, lambda r: True, lambda r: bool(r["identity_provider"]))
+    if found["value"] == UNKNOWN:
+        return found
+    done = _done(svc)
+    login = sum(r.get("access") == "behind_login" for r in done)
+    usable = sum(r.get("access") == "usable" for r in done)
+    return {
+        **found,
+        "value": f"{found['value']} ({login} reachable behind a login, {usable} usable)",
+    }
 
 
 def _checked_share(svc: Services, among, hit) -> Verdict:

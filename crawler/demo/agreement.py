@@ -145,3 +145,25 @@ def compare_movements(truth: dict, rankings: list[dict], *, clear: int = 2) -> d
         "clear_moves": clear_pairs,
         "clear_moves_right": clear_right,
     }
+
+
+def compare_declared(truth: dict, declared: list[dict]) -> dict:
+    """The national per-agency rows read (declared_services) against the truth's, every entity:
+    level, status and citizen URL per (service, agency); and how many the browser fallback read."""
+    got = {(d["entity_id"], d["service_code"], d["agency_code"]): d for d in declared}
+    rows = agree = 0
+    for eid, e in truth["entities"].items():
+        for r in e.get("national", {}).get("rows", []):
+            rows += 1
+            d = got.get((eid, r["code"], r["agency_code"]))
+            agree += bool(d) and (d["declared"], d["status"], d["citizen_url"]) == (
+                r["declared"],
+                r["status"],
+                r["citizen_url"],
+            )
+    return {
+        "rows": rows,
+        "agree": agree,
+        "extra": len(got) - agree,
+        "fallback": sum("fallback" in (d.get("adapter") or "") for d in declared),
+    }

@@ -95,9 +95,9 @@ def _service_truth(site: dict, e: dict) -> dict:
             {
                 "code": s["code"],
                 "name": s["name"],
-                "url": dvc + services.detail_path(s),
+                "url": dvc + services.service_path(site, e, s),
                 "declared": s["declared"],
-                "declared_raw": s["declared_raw"],
+                "declared_raw": services.service_raw(e, s),
                 "actual": s["actual"],
                 "entry": s["entry"],
                 "entry_text": s["entry_text"] if s["entry"] != "none" else None,
@@ -110,8 +110,10 @@ def _service_truth(site: dict, e: dict) -> dict:
     return {
         "catalogue": {
             "kind": cat["kind"],
+            "family": services.family(e),
             "url": dvc + cat["path"],
-            "api_url": dvc + cat["api_path"] if cat["kind"] == "js" else None,
+            "api_url": dvc + cat["api_path"] if cat["kind"] in ("js", "opencps") else None,
+            "group_id": services.group_id(e) if cat["kind"] == "opencps" else None,
             "api_visible": cat["api_visible"] if cat["kind"] == "js" else None,
             "api_field": cat["api_field"] if cat["kind"] == "js" else None,
             "count": len(items),

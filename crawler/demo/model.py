@@ -184,6 +184,7 @@ def _services(seed, eid, q: float, k: int, template: str) -> dict:
         "api_path": "/api/dvc/danh-sach" if r.random() < 0.5 else "/o/rest/v2/serviceinfos",
         "api_visible": r.random() < 0.5,
         "api_field": r.choice(["maxLevel", "mucDo", "mucDoText"]),
+        "family": "nps_apply",
     }
     honest = 0.45 + 0.55 * q
     draws = [rng(seed, eid, "svc", i) for i in range(k)]
@@ -235,6 +236,34 @@ def _services(seed, eid, q: float, k: int, template: str) -> dict:
             }
         )
     return {"catalogue": catalogue, "services": services}
+
+
+FAMILIES = ("nps_apply", "muc_do_server", "opencps")
+
+
+def _platform_families(entities: list[dict]) -> None:
+    """The real platform family each service portal is built on. JS catalogues stay nps/apply
+    portals; the reachable static ones take the three families in turn (nps/apply with badges,
+    the server-rendered MA_MUC_DO family, OpenCPS), so every demo of a few entities has each,
+    and no draw moves."""
+    statics = [
+        e for e in entities if e["reachable"] and e["services"]["catalogue"]["kind"] == "static"
+    ]
+    for k, e in enumerate(statics):
+        _platform_family(e["services"]["catalogue"], FAMILIES[k % len(FAMILIES)])
+
+
+def _platform_family(cat: dict, family: str) -> None:
+    cat["family"] = family
+    if family == "opencps":
+        cat.update(
+            kind="opencps",
+            path="/web/cong-dich-vu-cong/thu-tuc-hanh-chinh",
+            api_path="/o/rest/v2/serviceinfos",
+            api_visible=True,
+        )
+    elif family == "muc_do_server":
+        cat.update(kind="muc_do", path="/dich-vu-cong/tiep-nhan-online")
 
 
 def build_model(
@@ -325,6 +354,7 @@ def build_model(
                 "services": _services(seed, eid, q, services, template),
             }
         )
+    _platform_families(out)
     return {
         "version": 1,
         "seed": seed,

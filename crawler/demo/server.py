@@ -111,14 +111,14 @@ class DemoServer:
                 if "slow" in e["faults"]:
                     reply.delay += faults.SLOW_S
         elif kind == "dvc":
-            reply = services.dvc_route(self.site, e, request.method, path, query)
+            reply = services.dvc_route(self.site, e, request.method, path, query, request.headers)
         elif kind == "identity":
             reply = services.identity_route(self.site, request.method, path, query)
         elif kind == "payment":
             reply = services.payment_route(self.site, request.method, path, query)
         elif kind == "national":
             body = await request.read() if request.method == "POST" else b""
-            reply = national.route(self.site, request.method, path, body)
+            reply = national.route(self.site, request.method, path, body, request.headers)
         else:
             reply = Reply(status=421, body=b"unknown host")
         if reply.record:

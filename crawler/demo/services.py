@@ -2,6 +2,13 @@
 
 A service's `entry` (from the model) decides what its online entry button reaches: an e-form,
 the identity gateway, a dead link, a 500, a form that never renders, or a maintenance page.
+
+The portal is built on one of three real platform families (the catalogue's `family`), shaped
+after the field lists in ../shared/realdata/vn-dichvucong/SOURCES.md, never copied from a capture:
+nps/apply portals (a catalogue with level badges), the server-rendered family whose links carry
+`MA_MUC_DO` = MUC_DO_2/3/4 (`tiep-nhan-online/chon-truong-hop-ho-so`), and OpenCPS (a list of
+procedures whose levels only `GET /o/rest/v2/serviceinfos` with the site's `groupId` header
+answers: `maxLevel` and `serviceConfigs[].serviceLevel` per agency).
 """
 
 from __future__ import annotations
@@ -33,8 +40,54 @@ def _page(e: dict, title: str, body: str) -> str:
     )
 
 
+MUC_DO = {"full": "MUC_DO_4", "partial": "MUC_DO_3", "info_only": "MUC_DO_2"}
+MUC_DO_PATH = "/dich-vu-cong/tiep-nhan-online/chon-truong-hop-ho-so"
+OPENCPS_API = "/o/rest/v2/serviceinfos"
+OPENCPS_APPLY = "/web/cong-dich-vu-cong/dich-vu-cong"
+OPENCPS_LEVEL = {"full": 4, "partial": 3, "info_only": 2}
+
+
 def detail_path(s: dict) -> str:
     return f"/thu-tuc/{s['code']}.html"
+
+
+def family(e: dict) -> str:
+    return e["services"]["catalogue"].get("family", "nps_apply")
+
+
+def _agency(site: dict, e: dict) -> str:
+    from crawler.demo.national import agency_code
+
+    return agency_code(site, e)
+
+
+def muc_do_path(site: dict, e: dict, s: dict, agency: str | None = None, level=None) -> str:
+    """The server-rendered family's service link (query keys in canonical order)."""
+    return (
+        f"{MUC_DO_PATH}?MA_CO_QUAN={agency or _agency(site, e)}"
+        f"&MA_MUC_DO={MUC_DO[level or s['declared']]}&MA_TTHC={s['code']}"
+    )
+
+
+def service_path(site: dict, e: dict, s: dict) -> str:
+    """Where the catalogue links the service: its procedure page in the portal's family."""
+    if family(e) == "muc_do_server":
+        return muc_do_path(site, e, s)
+    return detail_path(s)
+
+
+def service_raw(e: dict, s: dict) -> str:
+    """The level as the portal's family writes it (badge text, MUC_DO_n, serviceLevel)."""
+    if family(e) == "muc_do_server":
+        return MUC_DO[s["declared"]]
+    if family(e) == "opencps":
+        return str(OPENCPS_LEVEL[s["declared"]])
+    return s["declared_raw"]
+
+
+def group_id(e: dict) -> str:
+    """The OpenCPS site id (Liferay's scope group) the API wants in its `groupId` header."""
+    return str(35000 + 101 * e["index"])
 
 
 def gateway_url(site: dict, e: dict, s: dict) -> str:
@@ -70,6 +123,99 @@ def payment_and_delivery(s: dict) -> tuple[bool, list[str]]:
             return False, [DELIVERY_ONLINE, DELIVERY_POST, DELIVERY_OFFICE]
         return True, [DELIVERY_OFFICE]
     return False, [DELIVERY_OFFICE]
+
+
+def _muc_do_catalogue(site: dict, e: dict) -> str:
+    """The server-rendered list: each service links its case-selection page, level in the URL."""
+    rows = "".join(
+        f'<tr class="thu-tuc"><td>{esc(s["code"])}</td><td><a href="{esc(service_path(site, e, s))}">'
+        f"{esc(s['name'])}</a></td><td>{esc(s['field'])}</td></tr>"
+        for s in e["services"]["services"]
+    )
+    return _page(
+        e,
+        "Tiếp nhận hồ sơ trực tuyến",
+        "<h1>Danh sách thủ tục hành chính</h1><table class='table'><tr><th>Mã thủ tục</th>"
+        f"<th>Tên thủ tục</th><th>Lĩnh vực</th></tr>{rows}</table>",
+    )
+
+
+def _opencps_catalogue(e: dict) -> str:
+    """OpenCPS: the procedures listed without levels; the levels come from the REST API, which
+    answers only with the site's groupId header (Liferay's scope group, in themeDisplay)."""
+    items = "".join(
+        f'<li class="thu-tuc"><a href="{detail_path(s)}">{esc(s["name"])}</a></li>'
+        for s in e["services"]["services"]
+    )
+    body = (
+        f'<script>var themeDisplay={{getScopeGroupId:function(){{return "{group_id(e)}";}}}};'
+        "</script><h1>Thủ tục hành chính</h1>"
+        f'<ul class="danh-sach-thu-tuc">{items}</ul>'
+        f'<div id="dvc-opencps" data-api="{OPENCPS_API}"></div>'
+        '<script src="/static/opencps.js"></script>'
+    )
+    return _page(e, "Thủ tục hành chính", body)
+
+
+OPENCPS_SCRIPT = (
+    "(function(){var box=document.getElementById('dvc-opencps');"
+    "fetch(box.dataset.api,{headers:{groupId:themeDisplay.getScopeGroupId()}})"
+    ".then(function(r){return r.json()}).then(function(d){var html='<ul class=\"dvc-list\">';"
+    "(d.data||[]).forEach(function(it){var c=(it.serviceConfigs||[])[0]||{};"
+    "html+='<li class=\"dvc-item\"><a href=\"'+(c.serviceUrl||'#')+'\">'+it.serviceName+"
+    "'</a> <span class=\"badge muc-do\">Mức độ '+it.maxLevel+'</span></li>'});"
+    "box.innerHTML=html+'</ul>';});})();"
+)
+
+
+def opencps_api(site: dict, e: dict, headers) -> Reply:
+    """`GET /o/rest/v2/serviceinfos`: one service info per procedure, a service config per
+    agency (the portal's own with its level and URL, every second one a unit below it)."""
+    if str((headers or {}).get("groupId", "")) != group_id(e):
+        body = b'{"error": "groupId header required"}'
+        return Reply(status=400, body=body, content_type="application/json")
+    agency, data = _agency(site, e), []
+    for s in e["services"]["services"]:
+        level = OPENCPS_LEVEL[s["declared"]]
+        configs = [
+            {
+                "serviceConfigId": 1000 * (e["index"] + 1) + 2 * s["i"],
+                "govAgencyCode": agency,
+                "govAgencyName": e["name_vi"],
+                "serviceLevel": level,
+                "serviceUrl": dvc_url(site, e) + detail_path(s),
+            }
+        ]
+        if s["i"] % 2 == 0:
+            configs.append(
+                {
+                    "serviceConfigId": 1000 * (e["index"] + 1) + 2 * s["i"] + 1,
+                    "govAgencyCode": f"{agency}.1",
+                    "govAgencyName": e["name_vi"] + " - đơn vị trực thuộc",
+                    "serviceLevel": min(level, 3),
+                }
+            )
+        data.append(
+            {
+                "serviceInfoId": 40000 + 100 * e["index"] + s["i"],
+                "serviceCode": s["code"],
+                "serviceName": s["name"],
+                "maxLevel": max(c["serviceLevel"] for c in configs),
+                "serviceConfigs": configs,
+            }
+        )
+    body = json.dumps({"total": len(data), "data": data}, ensure_ascii=False).encode()
+    return Reply(body=body, content_type="application/json; charset=utf-8")
+
+
+def _sign_in_or_page(site: dict, e: dict, s: dict | None, query: dict) -> Reply:
+    """A family's apply link: with vneid=1 (as the national rows give it) the citizen is sent
+    to the national sign-in first; without, the procedure page."""
+    if s is None:
+        return not_found()
+    if query.get("vneid") == "1":
+        return Reply(status=302, headers={"Location": gateway_url(site, e, s)})
+    return html_reply(_detail(site, e, s))
 
 
 def _home(site: dict, e: dict) -> str:
@@ -206,7 +352,7 @@ def _detail(site: dict, e: dict, s: dict) -> str:
         e,
         s["name"],
         f"<h1>{esc(s['name'])}</h1><p>Mã thủ tục: {esc(s['code'])} - "
-        f'<span class="badge muc-do">{esc(s["declared_raw"])}</span></p>{rows}{_online_terms(s)}{button}',
+        f'<span class="badge muc-do">{esc(service_raw(e, s))}</span></p>{rows}{_online_terms(s)}{button}',
     )
 
 
@@ -256,7 +402,7 @@ def _maintenance(e: dict) -> str:
     )
 
 
-def dvc_route(site: dict, e: dict, method: str, path: str, query: dict) -> Reply:
+def dvc_route(site: dict, e: dict, method: str, path: str, query: dict, headers=None) -> Reply:
     """The reply for a request to this entity's service portal."""
     if method not in ("GET", "HEAD"):
         return html_reply(_page(e, "Đã tiếp nhận", "<h1>Đã tiếp nhận hồ sơ</h1>"), record=True)
@@ -265,6 +411,21 @@ def dvc_route(site: dict, e: dict, method: str, path: str, query: dict) -> Reply
         return Reply(body=b"User-agent: *\nDisallow: /admin/\n", content_type="text/plain")
     if path == "/":
         return html_reply(_home(site, e))
+    by_code = {s["code"]: s for s in e["services"]["services"]}
+    if cat["kind"] == "muc_do":
+        if path == cat["path"]:
+            return html_reply(_muc_do_catalogue(site, e))
+        if path == MUC_DO_PATH:
+            return _sign_in_or_page(site, e, by_code.get(query.get("MA_TTHC", "")), query)
+    if cat["kind"] == "opencps":
+        if path == cat["path"]:
+            return html_reply(_opencps_catalogue(e))
+        if path == "/static/opencps.js":
+            return Reply(body=OPENCPS_SCRIPT.encode(), content_type="application/javascript")
+        if path == OPENCPS_API:
+            return opencps_api(site, e, headers)
+        if path == OPENCPS_APPLY:
+            return _sign_in_or_page(site, e, by_code.get(query.get("MaTTHC", "")), query)
     if path == cat["path"]:
         if cat["kind"] == "js":
             return html_reply(_js_catalogue(e))
@@ -279,7 +440,6 @@ def dvc_route(site: dict, e: dict, method: str, path: str, query: dict) -> Reply
         from crawler.demo.national import apply_route
 
         return apply_route(site, e, query)
-    by_code = {s["code"]: s for s in e["services"]["services"]}
     m = _DETAIL.match(path)
     if m and m.group(1) in by_code:
         return html_reply(_detail(site, e, by_code[m.group(1)]))

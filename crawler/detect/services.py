@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 from lxml import html as lxml_html
 
 from crawler import catalogues
+from crawler.catalogues import opencps, provincial
 from crawler.catalogues.common import normalise_level
 from crawler.detect.keywords import keywords
 from crawler.detect.text import fold, nfc
@@ -49,15 +50,30 @@ def parse_catalogue(url: str, html: str) -> dict:
                 "declared_raw": raw,
             }
         )
+    # The family whose links carry the level (MA_MUC_DO=MUC_DO_4): no badge to read. (nps/apply
+    # links sit beside a badge and are read above, with the row's own link.)
+    if provincial.sniff(url, html):
+        for r in provincial.parse(url, html)["services"]:
+            if r["url"] not in seen and r["code"] and r["family"] == "muc_do_server":
+                seen.add(r["url"])
+                services.append(
+                    {k: r[k] for k in ("url", "name", "code", "declared")}
+                    | {"declared_raw": r["declared_raw"]}
+                )
     endpoints = [urljoin(url, a) for a in doc.xpath("//@data-api")]
     for script in doc.xpath("//script[not(@src)]/text()"):
         endpoints += [urljoin(url, m) for m in _API_IN_SCRIPT.findall(script)]
     has_scripts = bool(doc.xpath("//script"))
-    return {
+    out = {
         "services": services,
         "json_endpoints": sorted(set(endpoints)),
         "needs_browser": not services and not endpoints and has_scripts,
     }
+    # OpenCPS answers only with the site's groupId header, which its own page states.
+    headers = opencps.request_headers(html) if any(map(opencps.is_endpoint, endpoints)) else {}
+    if headers:
+        out["api_headers"] = headers
+    return out
 
 
 def _row_of(el):

@@ -141,7 +141,7 @@ class PortalSpider(scrapy.Spider):
             "link_text": text,
         }
 
-    def _request(self, entity, url, site, depth, priority, text):
+    def _request(self, entity, url, site, depth, priority, text, headers=None):
         self.in_flight[entity["id"]] += 1
         meta = {
             "entity": entity["id"],
@@ -155,6 +155,7 @@ class PortalSpider(scrapy.Spider):
             meta["dont_obey_robotstxt"] = True
         return scrapy.Request(
             url,
+            headers=headers,
             callback=self.parse,
             errback=self.failed,
             priority=priority - depth * 10,
@@ -310,7 +311,8 @@ class PortalSpider(scrapy.Spider):
             if api not in self.seen:
                 self.seen.add(api)
                 row = self._frontier_row(entity, api, "api", depth, 85, page["url"], "json")
-                out.append((row, self._request(entity, api, "api", depth, 85, "json")))
+                headers = catalogue.get("api_headers")  # OpenCPS: the page's own groupId
+                out.append((row, self._request(entity, api, "api", depth, 85, "json", headers)))
         detail_budget = self.budget["procedure_pages"]
         for prio, url, text in sorted(candidates, key=lambda c: -c[0]):
             if url in self.seen:
@@ -363,9 +365,12 @@ class PortalSpider(scrapy.Spider):
         except ValueError:
             got = {}
         rows = got.get("services", [])
-        services = [r for r in rows if r["url"] and not r.get("agency_code")]
+        # The national rows are the reference declared level; a portal's own per-agency rows
+        # (OpenCPS serviceConfigs) are its own catalogue, with the URL it gives the service.
+        national = [r for r in rows if str(r.get("adapter")).startswith("national")]
+        services = [r for r in rows if r["url"] and r not in national]
         self.store.save_services(entity["id"], services, response.url, "json")
-        declared = self.store.save_declared(entity["id"], _own_rows(entity, rows), response.url)
+        declared = self.store.save_declared(entity["id"], _own_rows(entity, national), response.url)
         return {
             "catalogue": {
                 "services": [],
