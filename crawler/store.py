@@ -467,7 +467,7 @@ def sync_quarter_entities(db, quarter, entities, registry_hash: str) -> None:
                     "id": e.id,
                     "name_vi": e.name_vi,
                     "name_en": e.name_en,
-                    "entity_group": e.group,
+                    "entity_group": e.rank_group,
                     "updated_at": stamp,
                 }
                 for e in entities
@@ -479,7 +479,7 @@ def sync_quarter_entities(db, quarter, entities, registry_hash: str) -> None:
                 {
                     "quarter": str(quarter),
                     "entity_id": e.id,
-                    "entity_group": e.group,
+                    "entity_group": e.rank_group,
                     "name_vi": e.name_vi,
                     "name_en": e.name_en,
                     "portal_url": e.portal_url,
