@@ -82,14 +82,6 @@ class Entity(BaseModel):
             raise ValueError(f"valid_to {self.valid_to} is before valid_from {self.valid_from}")
         return self
 
-    @model_validator(mode="after")
-    def _parent(self) -> Entity:
-        if self.group == "commune" and not self.parent:
-            raise ValueError("a commune needs `parent`: the id of its province")
-        if self.group != "commune" and self.parent:
-            raise ValueError("only a commune has a `parent` (its province)")
-        return self
-
     @property
     def rank_group(self) -> str:
         """The group it is ranked in: its own group, or its province's communes."""
@@ -221,6 +213,15 @@ def load_registry(path: str | Path | None = None) -> Registry:
         seen.setdefault(entity.id, []).append((entity, f, line))
 
     for entity, f, line in entries:
+        if (entity.group == "commune") != bool(entity.parent):
+            why = (
+                "a commune needs its province's id"
+                if entity.parent is None
+                else "only a commune has one"
+            )
+            raise InputError(
+                f"{f}:{line}: entity {entity.id!r}, field `parent`: {why}; fix the entry"
+            )
         if entity.parent and not any(
             o.group == "province" for o, _, _ in seen.get(entity.parent, [])
         ):
