@@ -32,7 +32,7 @@ import yaml
 
 from crawler.cluster.testing import postgres_cluster, scrapyd_node
 
-pytestmark = [pytest.mark.bench, pytest.mark.cluster]
+pytestmark = [pytest.mark.bench, pytest.mark.cluster, pytest.mark.timeout(6 * 3600)]
 ROOT = Path(__file__).resolve().parents[2]
 EG = [sys.executable, "-m", "scoring"]
 Q = "2026Q4"
