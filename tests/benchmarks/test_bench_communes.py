@@ -11,7 +11,8 @@ Full size (about an hour and a half here):
   .venv/bin/python -m pytest -q -m "bench and cluster" tests/benchmarks/test_bench_communes.py -s
 Quicker (8 national-level entities and 300 communes): EGOVRANK_BENCH_QUICK=1 in front;
 EGOVRANK_BENCH_COMMUNES=N picks another number of communes, EGOVRANK_BENCH_SAMPLE=K the services
-checked per portal (default 2; 0 measures the crawl only).
+checked per portal (default 2; 0 measures the crawl only), EGOVRANK_BENCH_MAX_PAGES=M the crawl's
+page budget per site (default 30, every page of a commune portal).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ GROUPS = (3, 1, 4) if QUICK else (17, 5, 34)
 COMMUNES = int(os.environ.get("EGOVRANK_BENCH_COMMUNES") or (300 if QUICK else 3300))
 SAMPLE = int(os.environ.get("EGOVRANK_BENCH_SAMPLE") or 2)  # 0: crawl only, no checks
 PAGES, SERVICES, NODES, WORKERS = 30, 3, 3, 2
+# the crawl's page budget per site (--max-pages); below PAGES a portal is crawled in part
+MAX_PAGES = int(os.environ.get("EGOVRANK_BENCH_MAX_PAGES") or PAGES)
 
 
 def run(*args, log: Path):
@@ -73,7 +76,7 @@ def test_commune_quarter_throughput(tmp_path):
     (tmp_path / "crawl.yaml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
     common = ["--quarter", Q, "--entities", str(demo / "entities.yaml"), "--as-of", "2026-12-31",
               "--no-politeness", "--config", str(tmp_path / "crawl.yaml"),
-              "--ca-file", str(demo / "certs" / "demo-ca.pem"), "--max-pages", str(PAGES)]  # fmt: skip
+              "--ca-file", str(demo / "certs" / "demo-ca.pem"), "--max-pages", str(MAX_PAGES)]  # fmt: skip
     check = ["--quarter", Q, "--sample", str(SAMPLE), "--no-audits"]
     # about 9 shards a node at full size, at least 3 a node at the quick one
     shard_size = max(10, math.ceil(portals / (NODES * (3 if QUICK else 9))))
@@ -125,7 +128,8 @@ def test_commune_quarter_throughput(tmp_path):
     shards = len(summary["shards"])
     out = {
         "demo": {"portals": portals, "national_level": sum(GROUPS), "communes": COMMUNES,
-                 "pages_per_portal": PAGES, "services_per_portal": SERVICES, "sample": SAMPLE,
+                 "pages_per_portal": PAGES, "max_pages": MAX_PAGES,
+                 "services_per_portal": SERVICES, "sample": SAMPLE,
                  "build_s": round(build_s, 1), "serve_start_s": round(serve_s, 1)},
         "cluster_setup": {"scrapyd_nodes": NODES, "max_proc": 1, "workers": WORKERS,
                           "worker_concurrency": 2, "per_host": 1, "shard_size": shard_size,
@@ -150,7 +154,9 @@ def test_commune_quarter_throughput(tmp_path):
     dest = ROOT / "output" / "bench"
     dest.mkdir(parents=True, exist_ok=True)
     name = (
-        "communes-quick.json" if QUICK else f"communes-{COMMUNES}{'' if SAMPLE else '-crawl'}.json"
+        "communes-quick.json"
+        if QUICK
+        else f"communes-{COMMUNES}{'' if SAMPLE else '-crawl'}-p{MAX_PAGES}.json"
     )
     (dest / name).write_text(json.dumps(out, indent=2), encoding="utf-8")
     print(json.dumps(out, indent=2))
