@@ -56,6 +56,30 @@ def run(*args, log: Path):
     return time.monotonic() - t
 
 
+def node_gaps(tmp_path: Path, coordinator: tuple[str, str]) -> dict:
+    """What the nodes spent outside their shards' own crawl runs: each node's share of the
+    coordinator's crawl wall time less the durations of the shard runs it held (Scrapyd's poll,
+    a Scrapy process start, the publish), per shard."""
+    from datetime import datetime
+
+    def t(x):
+        return datetime.fromisoformat(x).timestamp()
+
+    wall = t(coordinator[1]) - t(coordinator[0])
+    busy, shards = 0.0, 0
+    for i in range(NODES):
+        for db in sorted((tmp_path / f"local{i}").glob("*/*.db")):
+            with sqlite3.connect(db) as conn:
+                row = conn.execute(
+                    "select started_at, ended_at from runs where stage = 'crawl' "
+                    "and status = 'done' order by id desc"
+                ).fetchone()
+            busy += t(row[1]) - t(row[0])
+            shards += 1
+    return {"node_idle_s": round(NODES * wall - busy, 1),
+            "per_shard_s": round((NODES * wall - busy) / shards, 2)}  # fmt: skip
+
+
 def count(db: Path, table: str) -> int:
     with sqlite3.connect(db) as conn:
         return conn.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608
@@ -124,11 +148,10 @@ def test_commune_quarter_throughput(tmp_path):
     pages = {"one": count(one, "pages"), "cluster": count(cl, "pages")}
     checks = {"one": count(one, "service_checks"), "cluster": count(cl, "service_checks")}
     with sqlite3.connect(cl) as conn:
-        summary = json.loads(
-            conn.execute(
-                "select summary from runs where stage='crawl' order by id desc"
-            ).fetchone()[0]
-        )
+        summary_text, *span = conn.execute(
+            "select summary, started_at, ended_at from runs where stage='crawl' order by id desc"
+        ).fetchone()
+    summary = json.loads(summary_text)
     shards = len(summary["shards"])
     out = {
         "demo": {"portals": portals, "national_level": sum(GROUPS), "communes": COMMUNES,
@@ -155,6 +178,7 @@ def test_commune_quarter_throughput(tmp_path):
                               checks_per_s=round(checks["cluster"] / check_cl, 2))  # fmt: skip
         out["check_share"] = round(out["cluster"]["checks_per_s"] / out["one"]["checks_per_s"], 2)
     out["overhead_per_shard_s"] = round((crawl_cl - crawl_one) / shards, 2)
+    out["node_gaps"] = node_gaps(tmp_path, tuple(span))
     dest = ROOT / "output" / "bench"
     dest.mkdir(parents=True, exist_ok=True)
     name = f"communes-{sum(GROUPS)}+{COMMUNES}{'' if SAMPLE else '-crawl'}-p{MAX_PAGES}.json"
