@@ -80,6 +80,22 @@ def node_gaps(tmp_path: Path, coordinator: tuple[str, str]) -> dict:
             "per_shard_s": round((NODES * wall - busy) / shards, 2)}  # fmt: skip
 
 
+def walk_span(db: Path) -> dict:
+    """The check stage split: before the first walk (JS catalogues, the sample; on the
+    coordinator in a cluster) and from the first walk started to the last finished."""
+    from datetime import datetime
+
+    with sqlite3.connect(db) as conn:
+        run = conn.execute(
+            "select started_at, ended_at from runs where stage = 'check' order by id desc"
+        ).fetchone()
+        first, last = conn.execute(
+            "select min(started_at), max(finished_at) from service_checks"
+        ).fetchone()
+    t = [datetime.fromisoformat(x).timestamp() for x in (run[0], first, last)]
+    return {"before_walks_s": round(t[1] - t[0]), "walks_s": round(t[2] - t[1])}
+
+
 def count(db: Path, table: str) -> int:
     with sqlite3.connect(db) as conn:
         return conn.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608
@@ -177,6 +193,9 @@ def test_commune_quarter_throughput(tmp_path):
         out["cluster"].update(check_s=round(check_cl, 1),
                               checks_per_s=round(checks["cluster"] / check_cl, 2))  # fmt: skip
         out["check_share"] = round(out["cluster"]["checks_per_s"] / out["one"]["checks_per_s"], 2)
+        for side, db in (("one", one), ("cluster", cl)):
+            out[side].update(walk_span(db))
+            out[side]["walks_per_s"] = round(checks[side] / max(1, out[side]["walks_s"]), 2)
     out["overhead_per_shard_s"] = round((crawl_cl - crawl_one) / shards, 2)
     out["node_gaps"] = node_gaps(tmp_path, tuple(span))
     dest = ROOT / "output" / "bench"
