@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup demo test test-wheel test-faults test-cluster bench bench-quick lint format clean
+.PHONY: setup demo test test-wheel test-faults test-cluster bench bench-quick bench-communes lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,3 +53,9 @@ test-wheel: $(STAMP) output/browser.json
 # itself (apt-get installs postgresql when missing), kills included (~5 min on 2 cores).
 test-cluster: setup
 	$(BIN)/python -m pytest -q -m cluster tests/test_cluster.py -s
+
+# A commune-scale quarter (56 + 3,300 demo portals) through the cluster path and in one process
+# (docs/benchmarks.md; about two hours on 2 cores). Not part of `make bench`.
+bench-communes: setup
+	EGOVRANK_BENCH_COMMUNES=3300 $(BIN)/python -m pytest -q -m "bench and cluster" \
+		tests/benchmarks/test_bench_communes.py -s

@@ -22,7 +22,21 @@ from crawler.errors import InputError
 from crawler.paths import config_path
 from crawler.quarters import Quarter
 
-GROUPS = ("ministry", "gov_agency", "province")
+GROUPS = ("ministry", "gov_agency", "province", "commune")
+# A commune is ranked among the communes of its province: its rank group (the `entity_group`
+# stored with a quarter) is "commune:<province id>", so scoring needs no other notion of parent.
+COMMUNE_PREFIX = "commune:"
+
+
+def province_of(rank_group: str) -> str | None:
+    """The province id of a commune rank group ("commune:ha-noi" -> "ha-noi"), else None."""
+    return rank_group[len(COMMUNE_PREFIX) :] if rank_group.startswith(COMMUNE_PREFIX) else None
+
+
+def base_group(rank_group: str) -> str:
+    """ "commune:ha-noi" -> "commune"; the other groups are their own base."""
+    return "commune" if province_of(rank_group) is not None else rank_group
+
 
 Confidence = Literal["verified", "unverified"]
 
@@ -33,7 +47,9 @@ class Entity(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name_vi: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
-    group: Literal["ministry", "gov_agency", "province"]
+    group: Literal["ministry", "gov_agency", "province", "commune"]
+    # A commune's province (its id in the registry); only communes have one.
+    parent: str | None = None
     portal_url: str | None = None
     portal_confidence: Confidence = "unverified"
     dvc_url: str | None = None
@@ -65,6 +81,11 @@ class Entity(BaseModel):
         if self.valid_to is not None and self.valid_to < self.valid_from:
             raise ValueError(f"valid_to {self.valid_to} is before valid_from {self.valid_from}")
         return self
+
+    @property
+    def rank_group(self) -> str:
+        """The group it is ranked in: its own group, or its province's communes."""
+        return f"{COMMUNE_PREFIX}{self.parent}" if self.group == "commune" else self.group
 
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -192,6 +213,22 @@ def load_registry(path: str | Path | None = None) -> Registry:
         seen.setdefault(entity.id, []).append((entity, f, line))
 
     for entity, f, line in entries:
+        if (entity.group == "commune") != bool(entity.parent):
+            why = (
+                "a commune needs its province's id"
+                if entity.parent is None
+                else "only a commune has one"
+            )
+            raise InputError(
+                f"{f}:{line}: entity {entity.id!r}, field `parent`: {why}; fix the entry"
+            )
+        if entity.parent and not any(
+            o.group == "province" for o, _, _ in seen.get(entity.parent, [])
+        ):
+            raise InputError(
+                f"{f}:{line}: entity {entity.id!r}, field `parent`: {entity.parent!r} is not a "
+                "province in the registry; give the id of its province"
+            )
         for ref in (*entity.predecessors, *([entity.successor] if entity.successor else [])):
             if ref not in seen:
                 raise InputError(

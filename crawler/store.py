@@ -464,6 +464,11 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     db.conn.execute("COMMIT")
 
 
+def _rank_group(e) -> str:
+    """The group an entity is ranked in (a registry Entity's rank_group; else its group)."""
+    return getattr(e, "rank_group", None) or e.group
+
+
 def sync_quarter_entities(db, quarter, entities, registry_hash: str) -> None:
     """Record which entities (and which portal URLs) a quarter assesses."""
     stamp = now()
@@ -474,7 +479,7 @@ def sync_quarter_entities(db, quarter, entities, registry_hash: str) -> None:
                     "id": e.id,
                     "name_vi": e.name_vi,
                     "name_en": e.name_en,
-                    "entity_group": e.group,
+                    "entity_group": _rank_group(e),
                     "updated_at": stamp,
                 }
                 for e in entities
@@ -486,7 +491,7 @@ def sync_quarter_entities(db, quarter, entities, registry_hash: str) -> None:
                 {
                     "quarter": str(quarter),
                     "entity_id": e.id,
-                    "entity_group": e.group,
+                    "entity_group": _rank_group(e),
                     "name_vi": e.name_vi,
                     "name_en": e.name_en,
                     "portal_url": e.portal_url,

@@ -16,7 +16,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "id": E,
             "name_vi": "Vietnamese name.",
             "name_en": "English name.",
-            "entity_group": "Ranking group: ministry, gov_agency or province.",
+            "entity_group": "Ranking group: ministry, gov_agency, province, or commune:<province id> "
+            "(a commune is ranked among its province's communes).",
             "updated_at": "When the registry was last synced (UTC, ISO 8601).",
         },
     ),

@@ -7,7 +7,7 @@ back to the id, so a criterion added to the model still shows (as its id) until 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +15,7 @@ import yaml
 
 from crawler.errors import InputError
 from crawler.paths import config_path
+from crawler.registry import base_group, province_of
 
 LANGS = ("vi", "en")
 _CITATION = re.compile(r"\b(D42|D43|MIC|good practice)\b")
@@ -24,6 +25,11 @@ _CITATION = re.compile(r"\b(D42|D43|MIC|good practice)\b")
 class Labels:
     lang: str
     data: dict
+    # Names of the provinces communes are ranked under (id -> name), for "commune:<id>" groups.
+    places: dict = field(default_factory=dict)
+
+    def with_places(self, places: dict) -> Labels:
+        return replace(self, places=dict(places))
 
     def _get(self, kind: str, key) -> str:
         entry = self.data.get(kind, {}).get(key)
@@ -38,10 +44,14 @@ class Labels:
         return self._get("criteria", key)
 
     def group(self, key: str) -> str:
+        """A rank group's name; a commune group reads "Communes: <its province>"."""
+        province = province_of(key or "")
+        if province is not None:
+            return f"{self._get('groups', 'commune')}: {self.places.get(province, province)}"
         return self._get("groups", key)
 
     def group_short(self, key: str) -> str:
-        entry = self.data.get("groups", {}).get(key) or {}
+        entry = self.data.get("groups", {}).get(base_group(key or "")) or {}
         return entry.get(f"short_{self.lang}") or self.group(key)
 
     def value(self, key) -> str:

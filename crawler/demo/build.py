@@ -161,11 +161,20 @@ def _facts(site: dict, e: dict) -> dict:
     }
 
 
+def rank_group(e: dict) -> str:
+    """As the registry's Entity.rank_group: a commune is ranked among its province's communes."""
+    return f"commune:{e['parent']}" if e["group"] == "commune" else e["group"]
+
+
 def _expected_ranks(entities: list[dict]) -> dict[str, int]:
-    """Competition ranking by latent quality within each group (1, 2, 2, 4)."""
+    """Competition ranking by latent quality within each rank group (1, 2, 2, 4)."""
     ranks = {}
-    for group in model.GROUPS_ORDER:
-        members = sorted((x for x in entities if x["group"] == group), key=lambda x: -x["quality"])
+    order = list(model.GROUPS_ORDER)
+    order += sorted({rank_group(x) for x in entities} - set(order))
+    for group in order:
+        members = sorted(
+            (x for x in entities if rank_group(x) == group), key=lambda x: -x["quality"]
+        )
         for x in members:
             ranks[x["id"]] = 1 + sum(1 for y in members if y["quality"] > x["quality"])
     return ranks
@@ -186,6 +195,7 @@ def truth_of(site: dict) -> dict:
         ents[e["id"]] = {
             "name_vi": e["name_vi"],
             "group": e["group"],
+            **({"parent": e["parent"], "rank_group": rank_group(e)} if "parent" in e else {}),
             "template": e["template"],
             "quality": e["quality"],
             "expected_rank": ranks[e["id"]],
@@ -232,6 +242,7 @@ def registry_of(site: dict) -> dict:
                 "name_vi": e["name_vi"],
                 "name_en": e["name_en"],
                 "group": e["group"],
+                **({"parent": e["parent"]} if "parent" in e else {}),
                 "portal_url": base_url(site, e) + "/",
                 "portal_confidence": "verified",
                 "dvc_url": dvc_url(site, e) + "/",
@@ -269,7 +280,8 @@ def build_demo(out: Path | str, **options) -> dict:
     """Write the demo into `out`; returns the truth. Same options, same bytes.
 
     `groups=(ministries, agencies, provinces)` fixes the group counts; `entities` then defaults
-    to their sum.
+    to their sum. `communes=N` adds N commune portals (`commune_pages`, `commune_services` each)
+    dealt over the provinces; `entities` does not count them.
     """
     opts = {**DEFAULTS, **{k: v for k, v in options.items() if v is not None}}
     groups = opts.pop("groups", None)
@@ -285,6 +297,7 @@ def build_demo(out: Path | str, **options) -> dict:
         port=opts["port"],
         large_page_mb=opts["large_page_mb"],
         groups=tuple(groups) if groups is not None else None,
+        **{k: opts[k] for k in ("communes", "commune_pages", "commune_services") if k in opts},
     )
     out = Path(out)
     (out / "certs").mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ quarters are known. Page text is not stored: the renderer derives it from the mo
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 from datetime import date, timedelta
 
@@ -19,6 +20,16 @@ from crawler.quarters import Quarter
 
 TEMPLATES = ("liferay", "modern", "classic", "sharepoint")
 GROUPS_ORDER = ("ministry", "gov_agency", "province")
+# Commune-level People's Committees (`--communes N`): small, fault-free sites, each under one of
+# the demo's provinces and ranked among that province's communes.
+COMMUNE_NAMES = (
+    ("Phú Mỹ", "phu-my"), ("Tân An", "tan-an"), ("Hòa Bình", "hoa-binh"),
+    ("An Phú", "an-phu"), ("Bình Minh", "binh-minh"), ("Thạnh Lợi", "thanh-loi"),
+    ("Long Hưng", "long-hung"), ("Đông Hòa", "dong-hoa"), ("Tây Sơn", "tay-son"),
+    ("Quang Trung", "quang-trung"), ("Hưng Đạo", "hung-dao"), ("Kim Liên", "kim-lien"),
+)  # fmt: skip
+COMMUNE_PAGES = 30
+COMMUNE_SERVICES = 3
 INFO_CRITERIA = [*vocab.SECTIONS, "info.english"]
 FUNC_PRESENCE = ("func.search", "func.links", "func.sitemap")
 IDENTITY_HOST = "127.3.0.1"
@@ -118,6 +129,32 @@ def _names(n: int, groups: tuple[int, int, int] | None = None) -> list[tuple[str
                     f"{slug}-{cycle + 1}",
                 )
             out.append((group, vi, en, slug))
+    return out
+
+
+def commune_names(n: int, provinces: list[tuple[str, str, str, str]]) -> list[tuple]:
+    """n communes under the provinces in order, ceil(n / provinces) each but at least 3 (so
+    even a small demo ranks communes within a province): (parent id, name_vi, name_en, id)."""
+    if n < 0:
+        raise InputError(f"--communes {n}: give 0 or more")
+    if n and not provinces:
+        raise InputError(f"--communes {n}: the demo has no province to put them under")
+    per = max(3, math.ceil(n / len(provinces))) if n else 1
+    out = []
+    for k in range(n):
+        _, pvi, pen, pid = provinces[k // per]
+        j = k % per
+        vi, slug = COMMUNE_NAMES[j % len(COMMUNE_NAMES)]
+        cycle = j // len(COMMUNE_NAMES)
+        suffix = f" {cycle + 1}" if cycle else ""
+        out.append(
+            (
+                pid,
+                f"UBND xã {vi}{suffix}, {pvi}",
+                f"{vi}{suffix} Commune People's Committee, {pen}",
+                f"{pid}-xa-{slug}" + (f"-{cycle + 1}" if cycle else ""),
+            )
+        )
     return out
 
 
@@ -276,8 +313,14 @@ def build_model(
     port: int,
     large_page_mb: float,
     groups: tuple[int, int, int] | None = None,
+    communes: int = 0,
+    commune_pages: int = COMMUNE_PAGES,
+    commune_services: int = COMMUNE_SERVICES,
 ) -> dict:
-    """The whole demo as one JSON-able dict: the server renders from it, truth derives from it."""
+    """The whole demo as one JSON-able dict: the server renders from it, truth derives from it.
+
+    Communes come after the other entities and take no part in the draws of faults and special
+    cases, so a demo with communes has the same ministries, agencies and provinces as without."""
     if pages < 30:
         raise InputError(f"--pages {pages}: need at least 30 so every section fits")
     if services < 1:
@@ -286,6 +329,11 @@ def build_model(
         raise InputError(f"--port {port}: not a TCP port (1-65535)")
     as_of = quarter.end
     names = _names(entities, groups)
+    if communes and commune_pages < 30:
+        raise InputError(f"--commune-pages {commune_pages}: need at least 30 so every section fits")
+    if communes and commune_services < 1:
+        raise InputError(f"--commune-services {commune_services}: need at least 1")
+    dealt = commune_names(communes, [x for x in names if x[0] == "province"])
     reachable_idx = list(range(len(names)))
     special = rng(seed, "special").sample(reachable_idx, 4)
     unreachable, self_signed, expired, xss = special
@@ -295,8 +343,10 @@ def build_model(
     for n, fault in enumerate(PAGE_FAULTS):
         faults.setdefault(fault_order[n % len(fault_order)], []).append(fault)
 
+    commune_rows = [("commune", vi, en, eid) for _, vi, en, eid in dealt]
     out = []
-    for i, (group, vi, en, eid) in enumerate(names):
+    for i, (group, vi, en, eid) in enumerate(names + commune_rows):
+        commune = group == "commune"
         q = quality(seed, eid, quarter)
         template = TEMPLATES[i % len(TEMPLATES)]
         host = host_for(1, i) if i != unreachable else f"{UNREACHABLE_BASE}.1"
@@ -312,8 +362,9 @@ def build_model(
             not sitemap_xml or u(seed, eid, "smp") < 0.6
         )
         r = rng(seed, eid, "misc")
-        n_news = max(12, pages // 3)
-        n_docs = max(5, pages // 6)
+        n_pages = commune_pages if commune else pages
+        n_news = max(12, n_pages // 3)
+        n_docs = max(5, n_pages // 6)
         out.append(
             {
                 "index": i,
@@ -339,7 +390,7 @@ def build_model(
                 "news_dates": _news_dates(seed, eid, q, as_of, n_news),
                 "date_formats": r.sample([0, 1, 2], 3),
                 "n_docs": n_docs,
-                "n_pages": pages,
+                "n_pages": n_pages,
                 # Older, weaker portals lack a mobile viewport and security headers.
                 "viewport": u(seed, eid, "viewport") < 0.1 + 0.9 * q,
                 "security_headers": list(SECURITY_HEADERS[: round(q * len(SECURITY_HEADERS))]),
@@ -351,9 +402,13 @@ def build_model(
                 "faults": sorted(faults.get(i, [])),
                 "large_page_bytes": int(large_page_mb * 1024 * 1024),
                 "phone": f"0{r.randint(20, 29)} {r.randint(3000, 3999)} {r.randint(1000, 9999)}",
-                "services": _services(seed, eid, q, services, template),
+                "services": _services(
+                    seed, eid, q, commune_services if commune else services, template
+                ),
             }
         )
+        if commune:
+            out[-1]["parent"] = dealt[i - len(names)][0]
     _platform_families(out)
     return {
         "version": 1,

@@ -43,6 +43,8 @@ def base(site: dict) -> str:
 def agency_code(site: dict, e: dict) -> str:
     """The demo entity's national code: G9n for ministries and agencies, H9n for provinces."""
     index = [x["id"] for x in site["entities"]].index(e["id"])
+    if e["group"] == "commune":  # its own code, not below its province's (H9n.1 is a unit)
+        return f"X9{index:04d}"
     return f"{'H' if e['group'] == 'province' else 'G'}9{index:02d}"
 
 

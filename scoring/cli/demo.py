@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from crawler.demo.build import DEFAULTS, build_demo
+from crawler.demo.model import COMMUNE_PAGES, COMMUNE_SERVICES
 from crawler.errors import InputError
 from crawler.paths import output_dir
 from scoring.cli.common import progress, require_browser
@@ -98,8 +99,28 @@ def _groups(ctx, param, value):
     show_default=True,
     help="Size of the very large page fault.",
 )
+@click.option(
+    "--communes",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Add N commune portals, dealt over the provinces and ranked within each province.",
+)
+@click.option(
+    "--commune-pages", type=int, default=COMMUNE_PAGES, show_default=True, help="Pages per commune."
+)
+@click.option(
+    "--commune-services",
+    type=int,
+    default=COMMUNE_SERVICES,
+    show_default=True,
+    help="Services per commune.",
+)
 @click.pass_context
-def build(ctx, out, entities, pages, services, seed, groups, quarter, port, large_page_mb):
+def build(
+    ctx, out, entities, pages, services, seed, groups, quarter, port, large_page_mb,
+    communes, commune_pages, commune_services,
+):  # fmt: skip
     """Write a complete demo (registry, truth, site model, certificates) into OUT."""
     if groups and ctx.get_parameter_source("entities") == click.core.ParameterSource.DEFAULT:
         entities = sum(groups)
@@ -114,6 +135,15 @@ def build(ctx, out, entities, pages, services, seed, groups, quarter, port, larg
         quarter=quarter,
         port=port,
         large_page_mb=large_page_mb,
+        **(
+            {
+                "communes": communes,
+                "commune_pages": commune_pages,
+                "commune_services": commune_services,
+            }
+            if communes
+            else {}
+        ),  # fmt: skip
     )
     progress(
         f"built {len(truth['entities'])} entities into {out} in {time.monotonic() - started:.1f} s "

@@ -33,5 +33,5 @@ def validate(path):
     """Check a registry file or folder; prints a summary or one error line."""
     registry = load_registry(path)
     by_group = {g: sum(e.group == g for e in registry.entities) for g in GROUPS}
-    summary = ", ".join(f"{n} {g}" for g, n in by_group.items())
+    summary = ", ".join(f"{n} {g}" for g, n in by_group.items() if n or g != "commune")
     click.echo(f"{registry.source}: {len(registry.entities)} entries valid ({summary})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from crawler import store
+from crawler.registry import base_group
 from scoring.cli.common import (
     db_option,
     emit,
@@ -56,7 +57,12 @@ def score(quarter, model_path, entities_path, db_path):
 
 @click.command()
 @quarter_option(required=False)
-@click.option("--group", type=click.Choice(["ministry", "gov_agency", "province"]), default=None)
+@click.option(
+    "--group",
+    type=click.Choice(["ministry", "gov_agency", "province", "commune"]),
+    default=None,
+    help="Only this group; `commune` lists every province's communes (group commune:<province>).",
+)
 @click.option("--model-version", default=None, help="Default: the newest version scored.")
 @click.option(
     "--history",
@@ -73,7 +79,7 @@ def rankings(quarter, group, model_version, history, db_path, fmt):
         from scoring.export.tables import history as history_rows
 
         rows = history_rows(db, up_to=str(quarter) if quarter else None)
-        rows = [r for r in rows if group is None or r["group"] == group]
+        rows = [r for r in rows if group is None or base_group(r["group"]) == group]
         means = [
             {"quarter": g["quarter"], "group": g["group"], "entity_id": "", "name_vi": "(mean)",
              "rank": None, "index": g["mean_index"], "movement": None, "model_version": ""}
@@ -104,9 +110,10 @@ def rankings(quarter, group, model_version, history, db_path, fmt):
         "r.overrides_used as overrides, coalesce(r.assessed, 1) as assessed, "
         "r.not_assessed_reason from rankings r "
         "join quarter_entities e on e.quarter = r.quarter and e.entity_id = r.entity_id "
-        "where r.quarter = ? and r.model_version = ? and (? is null or r.entity_group = ?) "
+        "where r.quarter = ? and r.model_version = ? and (? is null or r.entity_group = ? "
+        "or (? = 'commune' and r.entity_group like 'commune:%')) "
         "order by coalesce(r.assessed, 1) desc, r.entity_group, r.rank is null, r.rank, e.name_vi",
-        [q, model_version, group, group],
+        [q, model_version, group, group, group],
     )
     rows = list(rows)
     if fmt != "table":

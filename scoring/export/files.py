@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from crawler.registry import province_of
 from scoring.dictionary import rows as dictionary_rows
 from scoring.export.i18n import COLUMNS, SHEETS
 from scoring.export.tables import GROUPS
@@ -86,6 +87,14 @@ def workbook_sheets(rankings, criteria, checks, history, labels) -> dict[str, li
         labels.group_short(g): [_ranking_row(r, labels) for r in ranked if r["group"] == g]
         for g in GROUPS
     }
+    # communes: one sheet, province by province (each ranked within its province), led by it
+    communes = [r for r in ranked if province_of(r["group"]) is not None]
+    if communes:
+        sheets[labels.group_short("commune")] = [
+            {labels.group("province"): labels.places.get(p, p), **_ranking_row(r, labels)}
+            for r in sorted(communes, key=lambda r: (r["group"], r["rank"] or 0, r["entity_id"]))
+            for p in [province_of(r["group"])]
+        ]
     not_assessed = [r for r in rankings if not r.get("assessed", 1)]
     if not_assessed:
         keep = ("group", "entity_id", "name_vi", "name_en", "coverage", "not_assessed_reason")

@@ -50,10 +50,11 @@ def write_report(
     db, quarter: str, out: Path, *, lang: str = "vi", edition: dict | None = None
 ) -> dict:
     out.mkdir(parents=True, exist_ok=True)
-    labels = load_labels(lang)
+    labels = load_labels(lang).with_places(tables.place_names(db, quarter))
     words = i18n.WORDS[lang]
     version = tables.model_version(db, quarter)
     rankings = tables.rankings(db, quarter, version)
+    groups = tables.report_groups(rankings)
     criteria = tables.criterion_scores(db, quarter, version)
     checks = tables.service_checks(db, quarter)
     history = tables.history(db, up_to=quarter)
@@ -75,7 +76,7 @@ def write_report(
     weights = _pillar_weights(db, quarter, version)
     decimal = "," if lang == "vi" else "."
     chart_set = {}
-    for group in tables.GROUPS:
+    for group in groups:
         rows = [r for r in rankings if r["group"] == group and is_assessed(r)]
         if not rows:
             continue
@@ -112,7 +113,7 @@ def write_report(
         edition=edition,
         rankings=rankings,
         assessed=is_assessed,
-        groups=tables.GROUPS,
+        groups=groups,
         pillars=tables.PILLARS,
         charts=chart_set,
         checks=checks,
@@ -130,7 +131,7 @@ def write_report(
     written += write_packs(
         _env("vi"), out,
         list(db.query("select * from quarter_entities where quarter = ? order by entity_id", [quarter])),
-        criteria, checks, _deadline(db, quarter), version, load_labels("vi"), css, quarter,
+        criteria, checks, _deadline(db, quarter), version, load_labels("vi").with_places(tables.place_names(db, quarter)), css, quarter,
     )  # fmt: skip
     return {
         "out": str(out),

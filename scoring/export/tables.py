@@ -11,6 +11,25 @@ GROUPS = ("ministry", "gov_agency", "province")
 PILLARS = ("info", "func", "svc", "tech", "reported")
 
 
+def report_groups(rows: list[dict]) -> list[str]:
+    """The rank groups present, in report order: the national groups, then each province's
+    communes (one group per province, in province id order)."""
+    present = {r["group"] for r in rows}
+    return [g for g in GROUPS if g in present] + sorted(present - set(GROUPS))
+
+
+def place_names(db, quarter: str) -> dict[str, str]:
+    """Province id -> Vietnamese name, to title the commune groups."""
+    return {
+        r["entity_id"]: r["name_vi"]
+        for r in db.query(
+            "select entity_id, name_vi from quarter_entities where quarter = ? "
+            "and entity_group = 'province'",
+            [quarter],
+        )
+    }
+
+
 def model_version(db, quarter: str) -> str:
     row = db.execute(
         "select model_version from rankings where quarter = ? order by scored_at desc limit 1",
