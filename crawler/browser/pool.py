@@ -2,7 +2,7 @@
 
 The check stage that drives it is crawler/browser/stage.py; its storage crawler/browser/persist.py.
 
-Built to hold for tens of thousands of checks: contexts are recycled every N checks (memory is
+Built, with the check stage, to hold for tens of thousands of checks: contexts are recycled every N checks (memory is
 released when a context closes), every whole check sits under asyncio.wait_for (page.evaluate
 has no timeout of its own), a timed-out check's context is thrown away, and a browser that
 crashes is relaunched while its in-flight jobs go back to pending.
