@@ -242,3 +242,52 @@ def test_second_stage_command_refuses_while_one_runs(tmp_path, first):
         assert runs == [*seeded, (first, "done")]  # the refused commands recorded no runs
     finally:
         server.close()
+
+
+def test_run_composes_its_stages_under_its_own_lock(tmp_path):
+    """`egovrank run` holds the lock and its stage subprocesses run under it (a child that did
+    not inherit it would be refused); a forged token does not open the lock to anyone else."""
+    from crawler.core.stage import LOCK_ENV, held_lock_env
+    from crawler.locks import current_lock, run_lock
+    from crawler.quarters import Quarter
+    from crawler.registry import load_registry
+    from scoring.pipeline import run_quarter
+
+    db_path = tmp_path / "egovrank.db"
+    registry = tmp_path / "entities.yaml"
+    registry.write_text(_registry(9), encoding="utf-8")
+    db = store.connect(db_path)
+    reg = load_registry(registry)
+    store.sync_quarter_entities(db, Q, reg.select(Quarter.parse(Q)), reg.content_hash)
+    for stage in ("crawl", "check"):  # done already: run skips them
+        store.finish_run(db, store.start_run(db, Q, stage), "done")
+    lines: list[str] = []
+    summary = run_quarter(
+        Quarter.parse(Q),
+        db_path=str(db_path),
+        stage_args={"report": ["--out", str(tmp_path / "report"), "--no-pdf"]},
+        log_dir=tmp_path / "logs",
+        echo=lines.append,
+    )
+    assert summary["ok"], "\n".join(lines)
+    assert [(s["stage"], s["status"]) for s in summary["stages"]] == [
+        ("crawl", "skipped"), ("check", "skipped"), ("score", "done"), ("report", "done"),
+    ]  # fmt: skip
+    assert (tmp_path / "report" / "report.html").is_file()
+    assert current_lock(db, Q) is None
+    stages = [r[0] for r in db.execute("select stage from runs order by id").fetchall()]
+    assert stages == ["crawl", "check", "run", "score", "report"]
+
+    with run_lock(db, Q, "crawl", heartbeat_every=0) as held:
+        before = _content(db_path)
+        forged = {**held_lock_env(db, Q, held["token"])}
+        forged[LOCK_ENV] = forged[LOCK_ENV].replace(held["token"], "0" * 32)
+        other_q = held_lock_env(db, "2026Q3", held["token"])
+        for env in (forged, other_q):
+            proc = subprocess.run(
+                [str(EGOVRANK), "score", "--quarter", Q, "--db", str(db_path)],
+                capture_output=True, text=True, timeout=300, env=env,
+            )  # fmt: skip
+            assert proc.returncode == 2, proc.stderr
+            assert "is being processed by `crawl`" in proc.stderr
+            assert _content(db_path) == before
