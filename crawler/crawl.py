@@ -9,40 +9,74 @@ from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 
-from crawler import store
 from crawler.config import load_crawl_config, scrapy_settings
+from crawler.core.stage import Entities, Outcome, Stage, StageResult, run_stage
 from crawler.spiders.portal import PortalSpider
 from crawler.tlsprobe import probe_all
 
 
-def run_crawl(
+def crawl(
     db_path: str,
     quarter,
-    entities: list,
     *,
-    registry_hash: str = "",
+    entities_path: str | None = None,
+    only: list[str] | None = None,
     as_of: date | None = None,
     config_path: str | None = None,
     polite: bool = True,
     max_pages: int | None = None,
     ca_file: str | None = None,
     national_api: str | None = None,
+    cluster=None,
     log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
-) -> dict:
-    """Crawl every entity in one Scrapy process; return the per-entity summary."""
-    cfg = load_crawl_config(config_path)
+) -> StageResult:
+    """The crawl stage (the `egovrank crawl` command): lock, runs row, entities, crawl.
+
+    `cluster` (a loaded cluster.yaml) crawls in shards on Scrapyd nodes and merges them."""
+    cfg = load_crawl_config(config_path)  # bad config: one line, nothing stored
     if max_pages:
         cfg["budget"]["max_pages"] = max_pages
     as_of = as_of or date.today()
-    db = store.connect(db_path)
-    run_id = store.start_run(  # first: a closed quarter refuses before anything is written
-        db,
-        quarter,
+
+    def body(stage: Stage) -> Outcome:
+        if cluster is not None:
+            from crawler.cluster.crawl import cluster_crawl
+
+            result = cluster_crawl(
+                cluster, stage, cfg=cfg, as_of=as_of, config_path=config_path,
+                polite=polite, max_pages=max_pages, ca_file=ca_file, log=log,
+            )  # fmt: skip
+            return Outcome(result, record={k: v for k, v in result.items() if k != "entities"})
+        result = run_crawl(
+            stage, cfg=cfg, as_of=as_of, polite=polite, ca_file=ca_file,
+            national_api=national_api, log=log,
+        )  # fmt: skip
+        return Outcome(result, ok=result["status"] == "done")
+
+    return run_stage(
         "crawl",
+        quarter,
+        db_path,
+        body,
+        entities=Entities.registry(entities_path, only),
         config_hash=cfg["hash"],
-        args={"entities": [e.id for e in entities], "as_of": as_of.isoformat(), "polite": polite},
+        args={"as_of": as_of.isoformat(), "polite": polite},
+        log=log,
     )
-    store.sync_quarter_entities(db, quarter, entities, registry_hash)
+
+
+def run_crawl(
+    stage: Stage,
+    *,
+    cfg: dict,
+    as_of: date,
+    polite: bool = True,
+    ca_file: str | None = None,
+    national_api: str | None = None,
+    log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
+) -> dict:
+    """Crawl the stage's entities in one Scrapy process; return the per-entity summary."""
+    quarter, entities = stage.quarter, stage.entities
     log(
         f"crawl {quarter}: {len(entities)} entities, as of {as_of}, politeness {'on' if polite else 'off'}"
     )
@@ -58,7 +92,7 @@ def run_crawl(
     process.crawl(
         crawler,
         quarter=str(quarter),
-        db=str(db_path),
+        db=str(stage.db_path),
         entities=[e.model_dump(mode="json") for e in entities],
         as_of=as_of.isoformat(),
         budget=cfg["budget"],
@@ -68,9 +102,8 @@ def run_crawl(
     )
     process.start()
     reason = crawler.stats.get_value("finish_reason") if crawler.stats else "unknown"
-    summary = entity_summary(db, quarter, [e.id for e in entities])
+    summary = entity_summary(stage.db, quarter, [e.id for e in entities])
     status = "done" if reason == "finished" else "failed"
-    store.finish_run(db, run_id, status, {"finish_reason": reason, "entities": summary})
     return {"status": status, "finish_reason": reason, "entities": summary}
 
 

@@ -120,6 +120,13 @@ def describe(row: dict) -> str:
     )
 
 
+def ensure_table(db) -> None:
+    """Create the lock table if absent (store.connect calls it, so taking and releasing a
+    lock leaves a database's content as it was)."""
+    conn = db.conn if hasattr(db, "conn") else db
+    conn.execute(_DDL)
+
+
 def current_lock(db, quarter) -> dict | None:
     conn = db.conn if hasattr(db, "conn") else db
     conn.execute(_DDL)

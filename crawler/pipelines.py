@@ -156,14 +156,16 @@ class CrawlStore:
 
     def judge(self, entity_id: str, *, as_of: date, home_url: str, **probes) -> list[dict]:
         """(Re)compute the entity's crawl findings from its stored pages; replace them atomically."""
+        pages = self.pages_of(entity_id)
         seen = Seen(
-            self.pages_of(entity_id),
+            pages,
             as_of,
             home_url,
             audits=rendered_audits(self.db, self.quarter, entity_id),
             **probes,
         )
         findings = judge_entity(seen)
+        work = handoff(pages, home_url)
         stamp = store.now()
         rows = [
             {
@@ -184,7 +186,58 @@ class CrawlStore:
             self.db["findings"].insert_all(
                 rows, pk=("quarter", "entity_id", "criterion"), ignore=True
             )
+            self._hand_over(entity_id, work, stamp)
         return findings
+
+    def _hand_over(self, entity_id: str, work: list[dict], stamp: str) -> None:
+        """Record the pages the check stage must open in a browser (browser_work). A row the
+        check stage has done stays done while the crawl still hands it over; one the crawl no
+        longer hands over goes."""
+        conn = self.db.conn
+        keep = {(w["kind"], w["url"]) for w in work}
+        for kind, url in conn.execute(
+            "select kind, url from browser_work where quarter = ? and entity_id = ?",
+            [self.quarter, entity_id],
+        ).fetchall():
+            if (kind, url) not in keep:
+                conn.execute(
+                    "delete from browser_work where quarter = ? and entity_id = ? and kind = ? "
+                    "and url = ?",
+                    [self.quarter, entity_id, kind, url],
+                )
+        conn.executemany(
+            "insert or ignore into browser_work (quarter, entity_id, kind, url, reason, state, "
+            "created_at) values (?, ?, ?, ?, ?, 'pending', ?)",
+            [(self.quarter, entity_id, w["kind"], w["url"], w["reason"], stamp) for w in work],
+        )
+
+
+def handoff(pages: list[dict], home_url: str | None) -> list[dict]:
+    """What the crawl hands to the browser, from an entity's stored pages.
+
+    catalogue: a service-portal page that listed no services in its HTML or JSON but runs
+    script (a JS shell), when no other page of the service portal listed any.
+    audit: the portal home, when the crawl fetched it (rendered at 375 px by the check stage).
+    """
+    work = []
+    listed, shells = 0, []
+    for p in pages:
+        if p.get("site") not in ("dvc", "api") or not _fetched(p):
+            continue
+        cat = (p.get("facts") or {}).get("catalogue") or {}
+        listed += len(cat.get("services", [])) + cat.get("json_services", 0)
+        if cat.get("needs_browser"):
+            shells.append(p["url"])
+    if not listed:
+        reason = "no services in the HTML or JSON, only script: a JS catalogue"
+        work += [{"kind": "catalogue", "url": u, "reason": reason} for u in shells]
+    home = next(
+        (p for p in pages if p.get("depth") == 0 and p.get("site") == "portal" and _fetched(p)),
+        None,
+    )
+    if home is not None and home_url:
+        work.append({"kind": "audit", "url": home_url, "reason": "portal home"})
+    return work
 
 
 def rendered_audits(db, quarter: str, entity_id: str) -> list[dict]:
@@ -270,3 +323,7 @@ CONFLICT_COLUMNS = (
     "quarter", "entity_id", "service_code", "agency_code", "national", "national_raw",
     "portal", "portal_raw", "portal_url", "found_at",
 )  # fmt: skip
+
+
+def _fetched(page: dict) -> bool:
+    return page.get("fetch_status") == "ok" and (page.get("http_status") or 0) < 400

@@ -389,6 +389,28 @@ def _m008_check_access(db: sqlite_utils.Database) -> None:
     db["service_checks"].add_column("access", str)
 
 
+def _m009_browser_work(db: sqlite_utils.Database) -> None:
+    """The crawl's hand-off to the check stage: pages only a browser can read (a JS catalogue
+    shell) or should audit (the portal home), instead of a `needs_browser` finding to rewrite."""
+    db["browser_work"].create(
+        {
+            "quarter": str,
+            "entity_id": str,
+            "kind": str,
+            "url": str,
+            "reason": str,
+            "state": str,
+            "created_at": str,
+            "done_at": str,
+            "outcome": str,
+        },
+        pk=("quarter", "entity_id", "kind", "url"),
+        not_null={"quarter", "entity_id", "kind", "url", "state"},
+        defaults={"state": "pending"},
+    )
+    db["browser_work"].create_index(["quarter", "kind", "state"])
+
+
 # Append new migrations; never edit one that has shipped.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_core,
@@ -399,6 +421,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m006_review_tokens,
     _m007_services_declared,
     _m008_check_access,
+    _m009_browser_work,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -419,6 +442,9 @@ def connect(path: str | Path = DEFAULT_DB, *, create: bool = True) -> sqlite_uti
     conn.execute("PRAGMA synchronous=NORMAL")
     db = sqlite_utils.Database(conn)
     migrate(db, path)
+    from crawler.locks import ensure_table
+
+    ensure_table(db)  # every stage takes the lock: its table exists before any stage runs
     return db
 
 

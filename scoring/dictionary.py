@@ -227,6 +227,21 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "audited_at": "When (UTC).",
         },
     ),
+    "browser_work": (
+        "What the crawl hands to the check stage: pages that need a browser, and why.",
+        {
+            "quarter": Q,
+            "entity_id": E,
+            "kind": "catalogue (a service catalogue the crawl saw only as a JS shell) or audit "
+            "(a page to audit rendered at 375 px).",
+            "url": "Page for the browser.",
+            "reason": "Why the crawl handed it over (e.g. no services in the HTML, only script).",
+            "state": "pending until the check stage has handled it, then done.",
+            "created_at": "When the crawl recorded it (UTC).",
+            "done_at": "When the check stage handled it (UTC).",
+            "outcome": "What the check stage found (e.g. 12 services rendered, error).",
+        },
+    ),
     "overrides": (
         "Evaluators' corrections: never deleted, revoked with a reason.",
         {

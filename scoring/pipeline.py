@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler import store
-from crawler.locks import run_lock
+from crawler.core.stage import Outcome, Stage, held_lock_env, run_stage
 from crawler.quarters import Quarter
 
 STAGES = ("crawl", "check", "score", "report")
@@ -45,48 +45,52 @@ def run_quarter(
     """Run crawl, check, score and report in order; returns a summary with `ok`."""
     q = str(quarter)
     stage_args = stage_args or {}
-    db = store.connect(db_path)
     log_path = Path(log_dir) / f"{q}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     summary = {"quarter": q, "stages": [], "log": str(log_path), "ok": True}
-    with run_lock(db, q, "run", on_takeover=echo), log_path.open("a", encoding="utf-8") as log:
-        run_id = store.start_run(
-            db, quarter, "run", args={"force": force, "entities": entities_path}
-        )
-        db["runs"].update(run_id, {"log_path": str(log_path)})
-        for stage in STAGES:
-            if not force and stage_done(db, q, stage):
-                echo(f"run {q}: {stage} already done, skipped (use --force to redo)")
-                summary["stages"].append({"stage": stage, "status": "skipped"})
-                continue
-            cmd = [sys.executable, "-m", "scoring", stage, "--quarter", q, "--db", db_path]
-            if entities_path and stage in TAKES_ENTITIES:
-                cmd += ["--entities", str(entities_path)]
-            if only and stage in TAKES_ENTITIES - {"score"}:
-                cmd += ["--only", ",".join(only)]
-            cmd += stage_args.get(stage, [])
-            echo(f"run {q}: {stage} ...")
-            log.write(f"\n$ {' '.join(cmd)}\n")
-            log.flush()
-            started = time.monotonic()
-            code = _stream(cmd, log, echo if stage != "crawl" else _quiet(echo))
-            seconds = round(time.monotonic() - started, 1)
-            status = "done" if code == 0 else "failed"
-            summary["stages"].append(
-                {"stage": stage, "status": status, "seconds": seconds, "exit": code}
-            )
-            echo(f"run {q}: {stage} {status} in {seconds} s")
-            if code != 0:
-                summary["ok"] = False
-                break
-        store.finish_run(db, run_id, "done" if summary["ok"] else "failed", summary)
+
+    def body(stage: Stage) -> Outcome:
+        db = stage.db
+        env = held_lock_env(db, q, stage.lock_token)  # the stages run under this lock
+        db["runs"].update(stage.run_id, {"log_path": str(log_path)})
+        with log_path.open("a", encoding="utf-8") as log:
+            for name in STAGES:
+                if not force and stage_done(db, q, name):
+                    echo(f"run {q}: {name} already done, skipped (use --force to redo)")
+                    summary["stages"].append({"stage": name, "status": "skipped"})
+                    continue
+                cmd = [sys.executable, "-m", "scoring", name, "--quarter", q, "--db", db_path]
+                if entities_path and name in TAKES_ENTITIES:
+                    cmd += ["--entities", str(entities_path)]
+                if only and name in TAKES_ENTITIES - {"score"}:
+                    cmd += ["--only", ",".join(only)]
+                cmd += stage_args.get(name, [])
+                echo(f"run {q}: {name} ...")
+                log.write(f"\n$ {' '.join(cmd)}\n")
+                log.flush()
+                started = time.monotonic()
+                code = _stream(cmd, log, echo if name != "crawl" else _quiet(echo), env)
+                seconds = round(time.monotonic() - started, 1)
+                status = "done" if code == 0 else "failed"
+                summary["stages"].append(
+                    {"stage": name, "status": status, "seconds": seconds, "exit": code}
+                )
+                echo(f"run {q}: {name} {status} in {seconds} s")
+                if code != 0:
+                    summary["ok"] = False
+                    break
+        return Outcome(summary, ok=summary["ok"])
+
+    run_stage(
+        "run", quarter, db_path, body, args={"force": force, "entities": entities_path}, log=echo
+    )
     return summary
 
 
-def _stream(cmd: list[str], log, echo) -> int:
+def _stream(cmd: list[str], log, echo, env=None) -> int:
     """Run a stage, copying its output to the log and its progress lines to the operator."""
     proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1, env=env
     )
     for line in proc.stdout:
         log.write(line)

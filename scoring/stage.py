@@ -1,4 +1,5 @@
-"""The score stage: read a quarter's observations, score and rank them, write it all at once.
+"""The score and report stages. Score: read a quarter's observations, score and rank them,
+write it all at once.
 
 Re-running replaces the quarter's rows for that model version in one transaction, so a past
 quarter can be re-scored under a new model from what is stored, and a kill leaves either the old
@@ -7,7 +8,10 @@ scores or the new ones, never a mix.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from crawler import store
+from crawler.core.stage import NO_ENTITIES, Entities, Outcome, Stage, StageResult, run_stage
 from crawler.errors import InputError
 from crawler.quarters import Quarter
 from scoring import coverage, observe, rank
@@ -146,3 +150,49 @@ def score_quarter(db, model: Model, quarter: Quarter) -> dict:
         "not_assessed": sum(not r["assessed"] for r in rankings),
         "overrides_used": sum(s.overrides_used for s in scores),
     }
+
+
+def score(
+    db_path: str, quarter, *, model_path: str | None = None, entities_path: str | None = None
+) -> StageResult:
+    """The score stage (`egovrank score`): the lock, the runs row, then score_quarter."""
+    from scoring.model import load_model
+
+    model = load_model(model_path)  # a bad model: one line, nothing stored
+
+    def body(stage: Stage) -> Outcome:
+        summary = score_quarter(stage.db, model, stage.quarter)
+        return Outcome(summary | {"min_coverage": model.min_coverage})
+
+    return run_stage(
+        "score",
+        quarter,
+        db_path,
+        body,
+        entities=Entities.stored(entities_path) if entities_path else NO_ENTITIES,
+        create=False,
+        args={"model": model.path},
+        model_version=model.version,
+    )
+
+
+def report(
+    db_path: str, quarter, out: str | Path, *, lang: str = "vi", pdf: bool = True
+) -> StageResult:
+    """The report stage (`egovrank report`): the quarter's files in `out`, report.pdf too."""
+    from scoring.export.report import write_report
+
+    out = Path(out)
+
+    def body(stage: Stage) -> Outcome:
+        result = write_report(stage.db, str(stage.quarter), out, lang=lang)
+        if pdf:
+            from scoring.export.pdf import print_pdf
+
+            print_pdf(out / "report.html", out / "report.pdf")
+            result["files"].append("report.pdf")
+        return Outcome(result, record=result | {"files": len(result["files"])})
+
+    return run_stage(
+        "report", quarter, db_path, body, create=False, args={"out": str(out), "lang": lang}
+    )

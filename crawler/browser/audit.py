@@ -41,14 +41,15 @@ async def audit_page(context, url: str, *, timeout_ms: int) -> dict:
     }
 
 
-async def render_catalogue(context, url: str, *, timeout_ms: int) -> list[dict]:
-    """Services of a catalogue that only a browser can see (filled by script from an API)."""
+async def render_catalogue(context, url: str, *, timeout_ms: int) -> list[dict] | None:
+    """Services of a catalogue that only a browser can see (filled by script from an API);
+    None when the page did not render."""
     page = await context.new_page()
     try:
         await page.goto(url, wait_until="networkidle", timeout=timeout_ms)
         html = await page.content()
     except PlaywrightError:
-        return []
+        return None
     finally:
         await page.close()
     return parse_catalogue(url, html)["services"]

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from crawler import store
 from crawler.browser import jobs
-from crawler.browser.pool import run_checks
+from crawler.browser.stage import run_checks
 from crawler.cluster import queue
 from crawler.cluster.config import Cluster
 from crawler.errors import InputError

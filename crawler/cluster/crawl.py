@@ -18,12 +18,10 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from crawler import locks, store
 from crawler.cluster import scrapyd
 from crawler.cluster.config import Cluster, Node
 from crawler.cluster.merge import merge_shards
 from crawler.cluster.shards import cut, shard_name
-from crawler.config import load_crawl_config
 from crawler.crawl import entity_summary
 from crawler.errors import InputError
 
@@ -52,81 +50,68 @@ def shard_verdict(path: Path, shard: str, ids: list[str]) -> str:
     return "missing"
 
 
-def run_cluster_crawl(
+def cluster_crawl(
     cluster: Cluster,
-    db_path: str,
-    quarter,
-    entities: list,
+    stage,
     *,
-    registry_hash: str = "",
-    as_of: date | None = None,
+    cfg: dict,
+    as_of: date,
     config_path: str | None = None,
     polite: bool = True,
     max_pages: int | None = None,
     ca_file: str | None = None,
     log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
 ) -> dict:
-    q = str(quarter)
-    cfg = load_crawl_config(config_path)  # fail here, not on every node
-    as_of = as_of or date.today()
+    """The crawl stage's body on a cluster (crawler.crawl.crawl holds the lock and runs row)."""
+    q, db, entities = str(stage.quarter), stage.db, stage.entities
+    registry_hash = db.execute(
+        "select registry_hash from quarter_entities where quarter = ? limit 1", [q]
+    ).fetchone()[0]
     by_id = {e.id: e for e in entities}
     cuts = cut([e.model_dump(mode="json") for e in entities], cluster.shard_size)
     shards = {shard_name(q, i): ids for i, ids in enumerate(cuts)}
     publish_dir = cluster.shards_dir / q
-    db = store.connect(db_path)
     started = time.monotonic()
-    with locks.run_lock(db, q, "crawl --cluster", on_takeover=log):
-        store.sync_quarter_entities(db, q, entities, registry_hash)
-        run_id = store.start_run(
-            db,
-            q,
-            "crawl",
-            config_hash=cfg["hash"],
-            args={"cluster": cluster.path, "shards": len(shards), "as_of": as_of.isoformat()},
+    args = json.loads(db["runs"].get(stage.run_id)["args"] or "{}")
+    args |= {"cluster": cluster.path, "shards": len(shards)}
+    db["runs"].update(stage.run_id, {"args": json.dumps(args)})
+    log(f"crawl {q}: {len(entities)} entities in {len(shards)} shards, {len(cluster.nodes)} nodes")
+    record = _drive(
+        cluster,
+        q,
+        shards,
+        by_id,
+        publish_dir,
+        base_args={
+            "quarter": q,
+            "as_of": as_of.isoformat(),
+            "config": str(Path(config_path).resolve()) if config_path else "",
+            "polite": "1" if polite else "0",
+            "max_pages": str(max_pages or ""),
+            "ca_file": str(Path(ca_file).resolve()) if ca_file else "",
+            "registry_hash": registry_hash,
+        },
+        log=log,
+    )
+    crawled = time.monotonic()
+    failed = sorted(s for s, r in record.items() if r["verdict"] != "done")
+    if failed:
+        raise InputError(
+            f"crawl {q}: shards {', '.join(failed)} failed {cluster.max_attempts} times; "
+            f"see the Scrapyd logs of their nodes, then re-run (done shards are kept)"
         )
-        log(
-            f"crawl {q}: {len(entities)} entities in {len(shards)} shards, {len(cluster.nodes)} nodes"
-        )
-        try:
-            record = _drive(
-                cluster,
-                q,
-                shards,
-                by_id,
-                publish_dir,
-                base_args={
-                    "quarter": q,
-                    "as_of": as_of.isoformat(),
-                    "config": str(Path(config_path).resolve()) if config_path else "",
-                    "polite": "1" if polite else "0",
-                    "max_pages": str(max_pages or ""),
-                    "ca_file": str(Path(ca_file).resolve()) if ca_file else "",
-                    "registry_hash": registry_hash,
-                },
-                log=log,
-            )
-            crawled = time.monotonic()
-            failed = sorted(s for s, r in record.items() if r["verdict"] != "done")
-            if failed:
-                raise InputError(
-                    f"crawl {q}: shards {', '.join(failed)} failed {cluster.max_attempts} times; "
-                    f"see the Scrapyd logs of their nodes, then re-run (done shards are kept)"
-                )
-            counts = merge_shards(db, q, [publish_dir / f"{s}.db" for s in sorted(shards)])
-        except BaseException as exc:
-            store.finish_run(db, run_id, "failed", error=str(exc)[:500])
-            raise
-        merged = time.monotonic()
-        summary = {
-            "shards": record,
-            "merged": counts,
-            "crawl_s": round(crawled - started, 2),
-            "merge_s": round(merged - crawled, 2),
-            "entities": entity_summary(db, q, [e.id for e in entities]),
-        }
-        store.finish_run(db, run_id, "done", {k: v for k, v in summary.items() if k != "entities"})
+    counts = merge_shards(db, q, [publish_dir / f"{s}.db" for s in sorted(shards)])
+    merged = time.monotonic()
     log(f"crawl {q}: merged {counts['pages']} pages from {len(shards)} shards")
-    return {"status": "done", "finish_reason": "finished", **summary}
+    return {
+        "status": "done",
+        "finish_reason": "finished",
+        "shards": record,
+        "merged": counts,
+        "crawl_s": round(crawled - started, 2),
+        "merge_s": round(merged - crawled, 2),
+        "entities": entity_summary(db, q, [e.id for e in entities]),
+    }
 
 
 def _drive(cluster, q, shards, by_id, publish_dir, *, base_args, log) -> dict:

@@ -22,11 +22,16 @@ TABLES = {
     "pages": ("quarter", "url"),
     "services": ("quarter", "url"),
     "findings": ("quarter", "entity_id", "criterion"),
+    "browser_work": ("quarter", "entity_id", "kind", "url"),
 }
 
 
 # Rows of a later stage that the crawl's rows must not replace.
-KEEP = {"findings": "source = 'browser'", "services": "source = 'browser'"}
+KEEP = {
+    "findings": "source = 'browser'",
+    "services": "source = 'browser'",
+    "browser_work": "state = 'done'",  # handled by the check stage already
+}
 
 
 class MergeRefused(InputError):

@@ -162,7 +162,7 @@ async def close_worker_browser() -> None:
 async def _check_one(context, job: dict) -> None:
     from playwright.async_api import Error as PlaywrightError
 
-    from crawler.browser.pool import timed_out
+    from crawler.browser.stage import timed_out
     from crawler.browser.walk import walk_service
 
     conn = context.app.connector

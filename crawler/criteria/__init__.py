@@ -58,6 +58,14 @@ def judge_rendered(seen: Seen) -> list[Verdict]:
     return [judge(registry.get(cid), seen) for cid in sorted(registry.RENDERED)]
 
 
+def judge_rendered_catalogue(services: list[dict] | None, url: str) -> Verdict:
+    """The catalogue criterion from a JS catalogue the browser rendered."""
+    from crawler.criteria import catalogue
+
+    c = registry.get(registry.catalogue_id())
+    return c.check(catalogue.rendered(services, url))
+
+
 def derive(svc: Services) -> dict[str, Verdict]:
     """The service criteria derived from the catalogue's rows and the checks, by id."""
     return {c.id: judge(c, svc) for c in registry.of_stage("derived")}

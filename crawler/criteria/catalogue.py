@@ -30,3 +30,24 @@ def catalogue(c: Criterion, seen: Seen) -> Verdict:
     if shell:
         return unknown("needs_browser", evidence_url=shell)
     return verdict("absent")
+
+
+def rendered(services: list[dict] | None, url: str) -> Verdict:
+    """The catalogue as the browser rendered it (a JS shell the crawl handed over); `services`
+    None: the page did not render."""
+    found = services or []
+    detail = {"rendered": url, "services": len(found)}
+    if services is None:
+        return unknown(
+            "error", excerpt="the browser could not render the JS catalogue", detail=detail,
+            evidence_url=url, source="browser",
+        )  # fmt: skip
+    if not found:
+        return unknown(
+            "error", numeric=0, excerpt="rendered by the browser, but no services could be read",
+            detail=detail, evidence_url=url, source="browser",
+        )  # fmt: skip
+    return verdict(
+        "present", numeric=len(found), excerpt=f"{len(found)} services rendered by the browser",
+        detail=detail, evidence_url=url, source="browser",
+    )  # fmt: skip

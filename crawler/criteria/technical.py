@@ -106,47 +106,69 @@ def broken_links(c: Criterion, seen: Seen) -> Verdict:
     )
 
 
-def mobile(c: Criterion, seen: Seen) -> Verdict:
-    """A viewport meta and no horizontal overflow at 375 px: half of it is partial.
+MOBILE_WIDTH_PX = 375  # the width the check stage renders pages at (crawler/browser/audit.py)
 
-    Without a rendered audit the overflow is not known, and the viewport meta decides alone."""
-    audits = [a for a in seen.audits if a.get("status") == "ok"]
-    if audits:
-        viewport = all(a["viewport_meta"] for a in audits)
-        overflow = max(a["overflow_px"] for a in audits)
-        where, source = audits[0]["url"], "browser"
-    elif page_ok(seen.home):
-        viewport = bool((seen.home.get("facts") or {}).get("viewport"))
-        overflow, where, source = None, seen.home["url"], "crawl"
-    else:
-        return unknown("ok", selector='meta[name="viewport"]')
-    fits = overflow is None or overflow == 0
-    value = "pass" if viewport and fits else "partial" if viewport or overflow == 0 else "fail"
-    seen_overflow = "not rendered" if overflow is None else f"{overflow}px at 375px"
+
+def _rendered(seen: Seen) -> list[dict]:
+    """Audits that rendered: a timed-out or failed page says nothing of the site's quality."""
+    return [a for a in seen.audits if a.get("status") == "ok"]
+
+
+def mobile(c: Criterion, seen: Seen) -> Verdict:
+    """Two tests: the page declares a viewport meta, and nothing overflows at 375 px. Both pass:
+    pass; both fail: fail; one of each: partial. A test not observed takes the other's outcome
+    (the crawl sees the static meta but cannot measure overflow), and the rendered page's meta,
+    when known, stands over the static HTML's (script may add or drop it)."""
+    static = None
+    if page_ok(seen.home):
+        static = bool((seen.home.get("facts") or {}).get("viewport"))
+    rows = _rendered(seen)
+    viewport, overflow = static, None
+    rendered = [a["viewport_meta"] for a in rows if a.get("viewport_meta") is not None]
+    if rendered:
+        viewport = all(bool(v) for v in rendered)
+    widths = [a["overflow_px"] for a in rows if a.get("overflow_px") is not None]
+    if widths:
+        overflow = max(widths)
+    fits = None if overflow is None else overflow == 0
+    tests = [t for t in (viewport, fits) if t is not None]
+    detail = {"overflow_px": overflow, "viewport_meta": viewport, "pages": len(rows)}
+    if not tests:
+        return unknown("not_checked", selector='meta[name="viewport"]', detail=detail)
+    value = "pass" if all(tests) else "fail" if not any(tests) else "partial"
+    parts = [] if viewport is None else [f"viewport meta {'present' if viewport else 'missing'}"]
+    parts.append(
+        f"overflow {overflow}px at {MOBILE_WIDTH_PX}px"
+        if overflow is not None
+        else "overflow not measured (no browser)"
+    )
     return verdict(
         value,
-        numeric=float(viewport and fits),
-        evidence_url=where,
+        numeric=float(value == "pass"),
+        evidence_url=rows[0]["url"] if rows else (seen.home or {}).get("url"),
         selector='meta[name="viewport"]',
-        excerpt=f"viewport meta {'present' if viewport else 'missing'}; overflow {seen_overflow}",
-        detail={"overflow_px": overflow, "viewport_meta": viewport, "pages": len(audits)},
-        source=source,
+        excerpt="; ".join(parts),
+        detail=detail,
+        source="browser" if rows else "crawl",
     )
 
 
 def accessibility(c: Criterion, seen: Seen) -> Verdict:
-    """Critical and serious axe-core violations per rendered page."""
-    audits = [a for a in seen.audits if a.get("status") == "ok"]
-    if not audits:
+    """Critical and serious axe-core violations per rendered page: 0 passes, up to the model's
+    `detect.partial` is partial, more fails (moderate and minor ones are not counted)."""
+    rows = _rendered(seen)
+    if not rows:
         return unknown("not_checked", source="browser")
-    grave = sum(a["violations_critical"] + a["violations_serious"] for a in audits) / len(audits)
+    grave = sum(
+        (a.get("violations_critical") or 0) + (a.get("violations_serious") or 0) for a in rows
+    ) / len(rows)
     value = "pass" if grave == 0 else "partial" if grave <= c.params["partial"] else "fail"
     return verdict(
         value,
         numeric=grave,
-        evidence_url=audits[0]["url"],
-        excerpt=f"{grave:.1f} critical/serious axe violations per page over {len(audits)} pages",
-        detail=[{"url": a["url"], "axe": a.get("axe") or []} for a in audits],
+        evidence_url=rows[0]["url"],
+        excerpt=f"{grave:.1f} critical/serious axe violations per page over {len(rows)} pages",
+        detail=[{"url": a["url"], "axe": a.get("axe") or []} for a in rows],
         source="browser",
     )
 

@@ -85,8 +85,7 @@ def _date(ctx, param, value):
 def retest_command(quarter, db_path, entities_path, until, crawl_args, check_args, model_path):
     """Re-crawl and re-check only what could not be tested, then re-score."""
     from scoring.campaign import open_retest, requeue_untested, untested
-    from scoring.model import load_model
-    from scoring.stage import score_quarter
+    from scoring.stage import score
 
     q = str(quarter)
     db = store.connect(db_path, create=False)
@@ -95,19 +94,24 @@ def retest_command(quarter, db_path, entities_path, until, crawl_args, check_arg
     ids = before["entities"]
     progress(f"retest {q}: window until {window['retest_until']}; {len(ids)} entities to re-test")
     if ids:
-        queued = requeue_untested(db, q, ids)
-        progress(f"retest {q}: {queued['pages']} pages and {queued['checks']} checks queued again")
-        base = ["--quarter", q, "--db", db_path, "--only", ",".join(ids)]
-        if entities_path:
-            base += ["--entities", entities_path]
-        for stage, extra in (("crawl", crawl_args), ("check", check_args)):
-            cmd = [sys.executable, "-m", "scoring", stage, *base, *shlex.split(extra)]
-            code = subprocess.run(cmd, stdout=subprocess.DEVNULL).returncode
-            if code != 0:
-                raise click.ClickException(f"retest {q}: {stage} exited with {code}")
-        model = load_model(model_path)
-        run_id = store.start_run(db, quarter, "score", model_version=model.version)
-        store.finish_run(db, run_id, "done", score_quarter(db, model, quarter))
+        from crawler.core.stage import held_lock_env, stage_lock
+
+        # the stages run under this command's quarter lock (crawler/core/stage.py)
+        with stage_lock(db, q, "campaign retest", on_takeover=progress) as held:
+            queued = requeue_untested(db, q, ids)
+            progress(
+                f"retest {q}: {queued['pages']} pages and {queued['checks']} checks queued again"
+            )
+            base = ["--quarter", q, "--db", db_path, "--only", ",".join(ids)]
+            if entities_path:
+                base += ["--entities", entities_path]
+            env = held_lock_env(db, q, held["token"])
+            for stage, extra in (("crawl", crawl_args), ("check", check_args)):
+                cmd = [sys.executable, "-m", "scoring", stage, *base, *shlex.split(extra)]
+                code = subprocess.run(cmd, stdout=subprocess.DEVNULL, env=env).returncode
+                if code != 0:
+                    raise click.ClickException(f"retest {q}: {stage} exited with {code}")
+            score(db_path, quarter, model_path=model_path)
     after = untested(db, q)
     emit(
         [

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
-
 import click
 
-from crawler import store
 from crawler.errors import InputError
 from crawler.paths import output_dir
-from crawler.registry import load_registry
 from scoring.cli.common import (
     LiveProgress,
     db_option,
@@ -78,8 +73,7 @@ def check(
     cluster_path,
 ):
     """Verify online services in Chromium, audit pages, render JS catalogues (resumable)."""
-    from crawler.browser import jobs
-    from crawler.browser.pool import run_checks
+    from crawler.browser.stage import check as check_stage
 
     cluster = None
     if cluster_path:
@@ -87,91 +81,33 @@ def check(
 
         cluster = load_cluster(cluster_path)
     require_browser()
-    db = store.connect(db_path)
-    q = str(quarter)
-    # first: a closed quarter refuses before anything is written
-    run_id = store.start_run(db, quarter, "check", args={"sample": sample, "only": only})
-    try:
-        if entities_path:
-            registry = load_registry(entities_path)
-            chosen = registry.select(quarter, only)
-            store.sync_quarter_entities(db, quarter, chosen, registry.content_hash)
-            ids = [e.id for e in chosen]
-        else:
-            ids = [
-                r["entity_id"]
-                for r in db.query("select entity_id from quarter_entities where quarter = ?", [q])
-            ]
-            if only:
-                unknown = sorted(set(only) - set(ids))
-                if unknown:
-                    raise InputError(
-                        f"--only names {', '.join(unknown)}, not crawled in {q}; run `egovrank crawl` first"
-                    )
-                ids = [i for i in ids if i in only]
-        if not ids:
-            raise InputError(
-                f"no entities for {q} in {db_path}: run `egovrank crawl --quarter {q}` first"
-            )
-        marks = ",".join("?" * len(ids))
-        entities = {
-            r["entity_id"]: {**r, "allow_private": bool(r["allow_private"])}
-            for r in db.query(
-                f"select * from quarter_entities where quarter = ? and entity_id in ({marks})",
-                [q, *ids],
-            )
-        }
-        if recheck:
-            jobs.plan(db, q, ids, sample, recheck=True)
-        db["runs"].update(run_id, {"args": json.dumps({"sample": sample, "entities": ids})})
-    except BaseException as exc:
-        store.finish_run(db, run_id, "failed", error=str(exc)[:500])
-        raise
     live = LiveProgress("checks")
     try:
-        if cluster is not None:
-            from crawler.cluster.checks import run_cluster_checks
-
-            stats = asyncio.run(
-                run_cluster_checks(
-                    cluster,
-                    db,
-                    q,
-                    entities,
-                    sample=sample,
-                    timeout_s=timeout_s,
-                    audits=not no_audits,
-                    recheck=recheck,
-                    log=live,
-                )
-            )
-        else:
-            stats = asyncio.run(
-                run_checks(
-                    db,
-                    q,
-                    entities,
-                    sample=sample,
-                    concurrency=concurrency,
-                    timeout_s=timeout_s,
-                    evidence_root=evidence_root,
-                    audits=not no_audits,
-                    log=live,
-                )
-            )
-    except BaseException as exc:
-        store.finish_run(db, run_id, "failed", error=str(exc)[:500])
-        raise
+        result = check_stage(
+            db_path,
+            quarter,
+            entities_path=entities_path,
+            only=only,
+            sample=sample,
+            concurrency=concurrency,
+            timeout_s=timeout_s,
+            evidence_root=evidence_root,
+            audits=not no_audits,
+            recheck=recheck,
+            cluster=cluster,
+            log=live,
+        )
     finally:
         live.close()
-    store.finish_run(db, run_id, "done", {k: v for k, v in stats.items() if k != "samples"})
+    stats = result.summary
     emit(
         stats["samples"],
         "table",
         ["entity_id", "population", "checked", "verified", "verified_share", "ci_low", "ci_high"],
     )
     progress(
-        f"check {q}: {stats['checks']} checks, {stats['timeouts']} timeouts, {stats['crashes']} crashes, "
-        f"{stats['audits']} page audits, {stats['catalogue_services']} services from JS catalogues, "
+        f"check {quarter}: {stats['checks']} checks, {stats['timeouts']} timeouts, "
+        f"{stats['crashes']} crashes, {stats['audits']} page audits, "
+        f"{stats['catalogue_services']} services from JS catalogues, "
         f"{stats['blocked_requests']} requests blocked by the safety guard"
     )

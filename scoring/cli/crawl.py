@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 
 import click
 
 from crawler.errors import InputError
-from crawler.registry import load_registry
 from scoring.cli.common import (
     LiveProgress,
     db_option,
@@ -77,38 +75,37 @@ def crawl(
     cluster_path,
 ):
     """Crawl every entity's portal and service portal for a quarter (resumable)."""
-    from crawler.crawl import run_crawl
+    from crawler.crawl import crawl as crawl_stage
 
-    registry = load_registry(entities_path)
-    entities = registry.select(quarter, only)
-    runner = partial(run_crawl, national_api=national_api)
+    cluster = None
     if cluster_path:
         from crawler.cluster.config import load_cluster
-        from crawler.cluster.crawl import run_cluster_crawl
 
         if national_api:
             raise InputError(
                 "--national-api does not work with --cluster yet (shard jobs read the portals "
                 "only); crawl the national rows on one machine"
             )
-        runner = partial(run_cluster_crawl, load_cluster(cluster_path))
+        cluster = load_cluster(cluster_path)
     live = LiveProgress("entities")
     try:
-        result = runner(
+        result = crawl_stage(
             db_path,
             quarter,
-            entities,
-            registry_hash=registry.content_hash,
+            entities_path=entities_path,
+            only=only,
             as_of=as_of,
             config_path=config_path,
             polite=not no_politeness,
             max_pages=max_pages,
             ca_file=ca_file,
+            national_api=national_api,
+            cluster=cluster,
             log=live,
         )
     finally:
         live.close()
-    emit(result["entities"], "table")
-    progress(f"crawl {quarter}: {result['status']} ({result['finish_reason']})")
-    if result["status"] != "done":
-        raise SystemExit(1)
+    emit(result.summary["entities"], "table")
+    progress(f"crawl {quarter}: {result.status} ({result.summary['finish_reason']})")
+    if result.exit_code:
+        raise SystemExit(result.exit_code)

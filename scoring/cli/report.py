@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from crawler import store
 from crawler.paths import output_dir
 from scoring.cli.common import db_option, progress, quarter_option
 
@@ -29,23 +28,12 @@ lang_option = click.option(
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also print report.pdf.")
 def report(quarter, db_path, out, lang, pdf):
     """Write the quarter's report files (Vietnamese unless --lang en)."""
-    from scoring.export.report import write_report
+    from scoring.stage import report as report_stage
 
-    db = store.connect(db_path, create=False)
     out = Path(out or output_dir() / str(quarter))
-    run_id = store.start_run(db, quarter, "report", args={"out": str(out), "lang": lang})
-    try:
-        result = write_report(db, str(quarter), out, lang=lang)
-        if pdf:
-            from scoring.export.pdf import print_pdf
-
-            print_pdf(out / "report.html", out / "report.pdf")
-            result["files"].append("report.pdf")
-    except BaseException as exc:
-        store.finish_run(db, run_id, "failed", error=str(exc)[:500])
-        raise
-    store.finish_run(db, run_id, "done", result | {"files": len(result["files"])})
+    result = report_stage(db_path, quarter, out, lang=lang, pdf=pdf)
     progress(
-        f"report {quarter}: {len(result['files'])} files for {result['entities']} entities in {out}/"
+        f"report {quarter}: {len(result.summary['files'])} files for "
+        f"{result.summary['entities']} entities in {out}/"
     )
     click.echo(str(out / "report.html"))

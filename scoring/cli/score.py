@@ -13,7 +13,6 @@ from scoring.cli.common import (
     format_option,
     progress,
     quarter_option,
-    sync_entities,
 )
 
 model_option = click.option(
@@ -32,26 +31,14 @@ model_option = click.option(
 @db_option
 def score(quarter, model_path, entities_path, db_path):
     """Score and rank a quarter from stored observations (re-scoring replaces that model's rows)."""
-    from scoring.model import load_model
-    from scoring.stage import score_quarter
+    from scoring.stage import score as score_stage
 
-    model = load_model(model_path)
-    db = store.connect(db_path, create=False)
-    run_id = store.start_run(  # first: a published quarter refuses before anything is written
-        db, quarter, "score", model_version=model.version, args={"model": model.path}
-    )
-    if entities_path:
-        sync_entities(db, quarter, entities_path)
-    try:
-        summary = score_quarter(db, model, quarter)
-    except BaseException as exc:
-        store.finish_run(db, run_id, "failed", error=str(exc)[:500])
-        raise
-    store.finish_run(db, run_id, "done", summary)
+    result = score_stage(db_path, quarter, model_path=model_path, entities_path=entities_path)
+    s = result.summary
     progress(
-        f"score {quarter}: {summary['entities']} entities, {summary['ranked']} ranked under model "
-        f"{model.version} ({model.hash}), {summary['not_assessed']} not assessed (coverage below "
-        f"{model.min_coverage:.0%}), {summary['overrides_used']} overrides applied"
+        f"score {quarter}: {s['entities']} entities, {s['ranked']} ranked under model "
+        f"{s['model_version']} ({s['model_hash']}), {s['not_assessed']} not assessed (coverage "
+        f"below {s['min_coverage']:.0%}), {s['overrides_used']} overrides applied"
     )
 
 

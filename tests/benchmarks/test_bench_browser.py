@@ -144,8 +144,7 @@ def catalogue_urls(db: Path) -> list[str]:
         return [
             r[0]
             for r in conn.execute(
-                "select evidence_url from findings where criterion = 'svc.catalogue' "
-                "and status = 'needs_browser' and evidence_url is not null"
+                "select url from browser_work where kind = 'catalogue' order by created_at, url"
             )
         ]
 

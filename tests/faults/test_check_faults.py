@@ -1,4 +1,4 @@
-"""The browser stage under faults, through its real worker pool (crawler.browser.pool.run_checks)
+"""The browser stage under faults, through its real worker pool (crawler.browser.stage.run_checks)
 in Chromium: a service page that never answers is cut off by the whole-check timeout and recorded
 as such, and a browser killed mid-run is relaunched with every service still checked once."""
 
@@ -69,7 +69,7 @@ def _stocked_db(path, base: str, paths: list[str]):
 
 
 def _run(db, tmp_path, **kw):
-    from crawler.browser.pool import run_checks
+    from crawler.browser.stage import run_checks
 
     entities = {"so-x": {"allow_private": True, "portal_url": ""}}
     return asyncio.run(

@@ -1,0 +1,1 @@
+"""The shared kernel every stage stands on (the stage shape, for now; more moves here)."""
