@@ -60,8 +60,9 @@ def deep_link(site: dict, e: dict, s: dict, agency: str, level: str | None = Non
 
 
 def behind_waf(site: dict, e: dict) -> bool:
-    """The last entity's rows are behind the firewall's JavaScript challenge."""
-    return e["id"] == site["entities"][-1]["id"]
+    """The last entity's rows (communes aside) are behind the firewall's JavaScript challenge."""
+    ranked = [x for x in site["entities"] if x.get("group") != "commune"]
+    return e["id"] == ranked[-1]["id"]
 
 
 def _waf_refuses(site: dict, code: str, headers) -> bool:
