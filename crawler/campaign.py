@@ -6,7 +6,7 @@ Frozen still lets evaluators correct and re-score; published lets nothing change
 
 from __future__ import annotations
 
-from crawler.errors import InputError
+from crawler.core.errors import InputError
 
 STATES = ("open", "retest", "frozen", "published")
 OBSERVING = {"crawl", "check"}  # stages that observe portals

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
 
-from crawler import store
 from crawler.config import load_crawl_config, scrapy_settings
+from crawler.core import store
 from crawler.spiders.portal import PortalSpider
 from crawler.tlsprobe import probe_all
 

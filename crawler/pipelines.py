@@ -12,7 +12,7 @@ import json
 from datetime import date
 from functools import lru_cache
 
-from crawler import store
+from crawler.core import store
 from crawler.detect.entity import judge_entity
 
 

@@ -10,10 +10,10 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
-from crawler import store
 from crawler.campaign import state_of
-from crawler.errors import InputError
-from crawler.failures import TAXONOMY
+from crawler.core import store
+from crawler.core.errors import InputError
+from crawler.core.failures import TAXONOMY
 
 RETEST_DAYS = 14
 # Why something could not be tested, as opposed to a finding about the portal.
@@ -156,7 +156,7 @@ def record_erratum(
         db, model, quarter, entity_id, criterion, value, reason, author, erratum=True
     )
     run_id = store.start_run(db, quarter, "erratum", model_version=model.version)
-    from crawler.quarters import Quarter
+    from crawler.core.quarters import Quarter
 
     score_quarter(db, model, Quarter.parse(quarter))
     store.finish_run(db, run_id, "done", {"override": oid})

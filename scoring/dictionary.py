@@ -348,7 +348,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
     "locks": (
-        "The run lock: one run per database and quarter (crawler/locks.py).",
+        "The run lock: one run per database and quarter (crawler/core/locks.py).",
         {
             "quarter": Q,
             "stage": "Stage holding the lock.",

@@ -12,7 +12,7 @@ import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from crawler import paths
+from crawler.core import paths
 
 PACKAGES = ("egovrank", "scrapy", "playwright", "sqlite-utils", "pydantic", "click", "datasette")
 
@@ -61,7 +61,7 @@ def config_rows() -> list[dict]:
 
 
 def database_row(db_path: str | Path) -> dict:
-    from crawler.store import SCHEMA_VERSION
+    from crawler.core.store import SCHEMA_VERSION
 
     db_path = Path(db_path)
     if not db_path.exists():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from crawler.errors import InputError
+from crawler.core.errors import InputError
 
 VALUES = {"present", "linked_broken", "absent", "unknown"}
 

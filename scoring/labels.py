@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from crawler.errors import InputError
-from crawler.paths import config_path
+from crawler.core.errors import InputError
+from crawler.core.paths import config_path
 
 LANGS = ("vi", "en")
 _CITATION = re.compile(r"\b(D42|D43|MIC|good practice)\b")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from crawler.errors import InputError
-from crawler.paths import config_path
+from crawler.core.errors import InputError
+from crawler.core.paths import config_path
 from scoring.catalogue import CRITERIA, PILLARS, pillar_of
 
 POLICIES = ("exclude", "zero", "carry")

@@ -7,9 +7,9 @@ scores or the new ones, never a mix.
 
 from __future__ import annotations
 
-from crawler import store
-from crawler.errors import InputError
-from crawler.quarters import Quarter
+from crawler.core import store
+from crawler.core.errors import InputError
+from crawler.core.quarters import Quarter
 from scoring import coverage, observe, rank
 from scoring.model import Model
 from scoring.score import EntityScore, score_all

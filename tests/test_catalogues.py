@@ -11,7 +11,7 @@ import pytest
 from crawler import catalogues
 from crawler.catalogues.common import normalise_level, normalise_status, service_code
 from crawler.catalogues.families import deep_link, family_of, sign_in
-from crawler.errors import InputError
+from crawler.core.errors import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalogues"
 NATIONAL = "https://dichvucong.gov.vn/"

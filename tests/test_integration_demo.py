@@ -297,8 +297,8 @@ def test_unreachable_entity_is_not_assessed_and_the_others_close_up(demo_site, r
 
 def test_overrides_bring_a_not_assessed_entity_back_into_the_ranking(demo_site, reported, tmp_path):
     """An evaluator who reached the portal another way enters what they saw; it is then ranked."""
-    from crawler import store
-    from crawler.quarters import Quarter
+    from crawler.core import store
+    from crawler.core.quarters import Quarter
     from scoring.model import load_model
     from scoring.overrides import set_override
     from scoring.stage import score_quarter

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler import store
+from crawler.core import store
 from scoring.review import build_metadata, canned_queries, datasette_command
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,10 +4,10 @@ import sqlite3
 
 import pytest
 
-from crawler import store
-from crawler.errors import InputError
-from crawler.quarters import Quarter
-from crawler.registry import Entity
+from crawler.core import store
+from crawler.core.errors import InputError
+from crawler.core.quarters import Quarter
+from crawler.core.registry import Entity
 
 
 def entity(i):

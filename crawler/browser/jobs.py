@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 
-from crawler import store
 from crawler.browser.sampling import sample_services, wilson
+from crawler.core import store
 
 MAX_ATTEMPTS = 3
 

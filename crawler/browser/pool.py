@@ -18,13 +18,13 @@ from urllib.parse import urlsplit
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
-from crawler import store
 from crawler.browser import jobs
 from crawler.browser.audit import audit_page, render_catalogue
 from crawler.browser.chromium import launch_options
 from crawler.browser.citizen import citizen_link
 from crawler.browser.safety import NO_SUBMIT_JS, guard
 from crawler.browser.walk import walk_service
+from crawler.core import store
 
 
 class BrowserPool:

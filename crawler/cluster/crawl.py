@@ -18,14 +18,14 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from crawler import locks, store
 from crawler.cluster import scrapyd
 from crawler.cluster.config import Cluster, Node
 from crawler.cluster.merge import merge_shards
 from crawler.cluster.shards import cut, shard_name
 from crawler.config import load_crawl_config
+from crawler.core import locks, store
+from crawler.core.errors import InputError
 from crawler.crawl import entity_summary
-from crawler.errors import InputError
 
 SPIDER = "shard"
 LOST_AFTER_S = 30.0  # a node silent this long has lost its job

@@ -19,11 +19,11 @@ from twisted.internet import task
 
 from crawler import catalogues
 from crawler.catalogues.config import platform
+from crawler.core.failures import classify_failure
 from crawler.detect import robots
 from crawler.detect.page import analyze_page
 from crawler.detect.priority import canonical, is_asset, is_trap, link_priority
 from crawler.detect.sitemap import sitemap_urls
-from crawler.failures import classify_failure
 from crawler.pipelines import CrawlStore
 
 SECURITY_HEADERS = (

@@ -7,10 +7,10 @@ import json
 
 import click
 
-from crawler import store
-from crawler.errors import InputError
-from crawler.paths import output_dir
-from crawler.registry import load_registry
+from crawler.core import store
+from crawler.core.errors import InputError
+from crawler.core.paths import output_dir
+from crawler.core.registry import load_registry
 from scoring.cli.common import (
     LiveProgress,
     db_option,

@@ -7,8 +7,8 @@ from functools import partial
 
 import click
 
-from crawler.errors import InputError
-from crawler.registry import load_registry
+from crawler.core.errors import InputError
+from crawler.core.registry import load_registry
 from scoring.cli.common import (
     LiveProgress,
     db_option,

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from crawler.errors import InputError
+from crawler.core.errors import InputError
 
 HEARTBEAT_S = 15.0
 STALE_AFTER_S = 180.0

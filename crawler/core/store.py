@@ -19,7 +19,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from crawler.errors import InputError
+from crawler.core.errors import InputError
 
 DEFAULT_DB = Path("output") / "egovrank.db"
 BUSY_TIMEOUT_S = 60
