@@ -1,399 +1,34 @@
 """The one SQLite database every stage reads and writes (sqlite-utils over a tuned connection).
 
-Schema changes are migrations, applied in order and recorded in `PRAGMA user_version`; a
-database from a newer egovrank is refused rather than guessed at. Every observation table has a
-natural key that includes the quarter, so re-running a stage upserts instead of duplicating.
-The data dictionary (docs/data-dictionary.md) describes every column; keep it in step.
+Each owner of tables declares them, with every column's meaning, and its migrations in its own
+named set (crawler/core/schema.py; sets in crawler/core/tables.py, crawler/catalogues/tables.py,
+crawler/browser/tables.py, scoring/tables.py, scoring/review_tables.py, scoring/campaign_tables.py).
+Applied migrations are recorded by name in `_sqlite_migrations`; a database from a newer egovrank
+is refused rather than guessed at. Every observation table has a natural key that includes the
+quarter, so re-running a stage upserts instead of duplicating.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import socket
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import sqlite_utils
 
+from crawler.core import schema
 from crawler.core.errors import InputError
 
 DEFAULT_DB = Path("output") / "egovrank.db"
 BUSY_TIMEOUT_S = 60
-
-
-def _m001_core(db: sqlite_utils.Database) -> None:
-    db["entities"].create(
-        {"id": str, "name_vi": str, "name_en": str, "entity_group": str, "updated_at": str},
-        pk="id",
-    )
-    db["quarter_entities"].create(
-        {
-            "quarter": str,
-            "entity_id": str,
-            "entity_group": str,
-            "name_vi": str,
-            "name_en": str,
-            "portal_url": str,
-            "dvc_url": str,
-            "allow_private": int,
-            "registry_hash": str,
-        },
-        pk=("quarter", "entity_id"),
-        foreign_keys=[("entity_id", "entities", "id")],
-    )
-    db["runs"].create(
-        {
-            "id": int,
-            "quarter": str,
-            "stage": str,
-            "status": str,
-            "started_at": str,
-            "ended_at": str,
-            "pid": int,
-            "hostname": str,
-            "tool_version": str,
-            "config_hash": str,
-            "model_version": str,
-            "args": str,
-            "summary": str,
-            "log_path": str,
-            "error": str,
-        },
-        pk="id",
-    )
-    db["runs"].create_index(["quarter", "stage"])
-    db["frontier"].create(
-        {
-            "quarter": str,
-            "url": str,
-            "entity_id": str,
-            "site": str,
-            "depth": int,
-            "priority": int,
-            "state": str,
-            "found_on": str,
-            "link_text": str,
-        },
-        pk=("quarter", "url"),
-    )
-    db["frontier"].create_index(["quarter", "entity_id", "state"])
-    db["pages"].create(
-        {
-            "quarter": str,
-            "url": str,
-            "entity_id": str,
-            "site": str,
-            "host": str,
-            "depth": int,
-            "fetched_at": str,
-            "http_status": int,
-            "fetch_status": str,
-            "error": str,
-            "final_url": str,
-            "content_type": str,
-            "bytes": int,
-            "elapsed_ms": float,
-            "title": str,
-            "lang": str,
-            "facts": str,
-        },
-        pk=("quarter", "url"),
-    )
-    db["pages"].create_index(["quarter", "entity_id"])
-    db["findings"].create(
-        {
-            "quarter": str,
-            "entity_id": str,
-            "criterion": str,
-            "value": str,
-            "numeric": float,
-            "status": str,
-            "evidence_url": str,
-            "http_status": int,
-            "link_text": str,
-            "excerpt": str,
-            "selector": str,
-            "detail": str,
-            "source": str,
-            "observed_at": str,
-        },
-        pk=("quarter", "entity_id", "criterion"),
-    )
-    db["services"].create(
-        {
-            "quarter": str,
-            "url": str,
-            "entity_id": str,
-            "name": str,
-            "code": str,
-            "declared": str,
-            "declared_raw": str,
-            "source": str,
-            "catalogue_url": str,
-            "tt32_fields": str,
-            "found_at": str,
-        },
-        pk=("quarter", "url"),
-    )
-    db["services"].create_index(["quarter", "entity_id"])
-    db["service_checks"].create(
-        {
-            "quarter": str,
-            "url": str,
-            "entity_id": str,
-            "state": str,
-            "attempts": int,
-            "stratum": str,
-            "declared": str,
-            "observed": str,
-            "status": str,
-            "reached": str,
-            "identity_provider": str,
-            "has_form": int,
-            "has_upload": int,
-            "has_submit": int,
-            "payment": int,
-            "delivery": str,
-            "final_url": str,
-            "entry_text": str,
-            "steps": str,
-            "screenshot": str,
-            "error": str,
-            "started_at": str,
-            "finished_at": str,
-        },
-        pk=("quarter", "url"),
-    )
-    db["service_checks"].create_index(["quarter", "entity_id", "state"])
-    db["check_samples"].create(
-        {
-            "quarter": str,
-            "entity_id": str,
-            "population": int,
-            "sample_size": int,
-            "seed": str,
-            "verified": int,
-            "checked": int,
-            "verified_share": float,
-            "ci_low": float,
-            "ci_high": float,
-        },
-        pk=("quarter", "entity_id"),
-    )
-    db["page_audits"].create(
-        {
-            "quarter": str,
-            "url": str,
-            "entity_id": str,
-            "status": str,
-            "violations_critical": int,
-            "violations_serious": int,
-            "violations_moderate": int,
-            "violations_minor": int,
-            "axe": str,
-            "overflow_px": int,
-            "viewport_meta": int,
-            "screenshot": str,
-            "audited_at": str,
-        },
-        pk=("quarter", "url"),
-    )
-    db["overrides"].create(
-        {
-            "id": int,
-            "quarter": str,
-            "entity_id": str,
-            "criterion": str,
-            "value": str,
-            "reason": str,
-            "author": str,
-            "created_at": str,
-            "revoked_at": str,
-            "revoked_by": str,
-            "revoke_reason": str,
-        },
-        pk="id",
-    )
-    db["overrides"].create_index(["quarter", "entity_id", "criterion"])
-    db["reported"].create(
-        {
-            "quarter": str,
-            "entity_id": str,
-            "indicator": str,
-            "value": float,
-            "source_document": str,
-            "source_file": str,
-            "source_line": int,
-            "imported_at": str,
-        },
-        pk=("quarter", "entity_id", "indicator"),
-    )
-    db["criterion_scores"].create(
-        {
-            "quarter": str,
-            "model_version": str,
-            "entity_id": str,
-            "criterion": str,
-            "pillar": str,
-            "raw_value": str,
-            "score": float,
-            "weight": float,
-            "status": str,
-            "policy": str,
-            "override_id": int,
-            "reported": int,
-            "model_hash": str,
-        },
-        pk=("quarter", "model_version", "entity_id", "criterion"),
-    )
-    db["pillar_scores"].create(
-        {
-            "quarter": str,
-            "model_version": str,
-            "entity_id": str,
-            "pillar": str,
-            "score": float,
-            "weight": float,
-            "coverage": float,
-        },
-        pk=("quarter", "model_version", "entity_id", "pillar"),
-    )
-    db["rankings"].create(
-        {
-            "quarter": str,
-            "model_version": str,
-            "entity_id": str,
-            "entity_group": str,
-            "index_value": float,
-            "rank": int,
-            "prev_rank": int,
-            "movement": int,
-            "significant": int,
-            "uncertainty": float,
-            "coverage": float,
-            "overrides_used": int,
-            "model_hash": str,
-            "scored_at": str,
-        },
-        pk=("quarter", "model_version", "entity_id"),
-    )
-
-
-def _m002_page_headers(db: sqlite_utils.Database) -> None:
-    """Security headers of each page, for tech.headers (JSON object, lower-case names)."""
-    db["pages"].add_column("headers", str)
-
-
-def _m003_score_detail(db: sqlite_utils.Database) -> None:
-    """Sampling margin and source of each criterion score; the rank interval behind significance."""
-    db["criterion_scores"].add_column("margin", float)
-    db["criterion_scores"].add_column("source", str)
-    db["rankings"].add_column("rank_best", int)
-    db["rankings"].add_column("rank_worst", int)
-
-
-def _m004_packaging_coverage(db: sqlite_utils.Database) -> None:
-    """The coverage policy: whether an entity was assessed, and why not (its rank is then NULL)."""
-    db["rankings"].add_column("assessed", int)
-    db["rankings"].add_column("not_assessed_reason", str)
-    db.execute("update rankings set assessed = 1 where assessed is null")
-
-
-def _m005_campaign_states(db: sqlite_utils.Database) -> None:
-    """A quarter's campaign state and its published editions; errata marked on overrides."""
-    db["campaigns"].create(
-        {
-            "quarter": str,
-            "state": str,
-            "retest_until": str,
-            "frozen_at": str,
-            "published_at": str,
-            "published_by": str,
-            "updated_at": str,
-        },
-        pk="quarter",
-    )
-    db["editions"].create(
-        {
-            "quarter": str,
-            "number": int,
-            "kind": str,
-            "model_version": str,
-            "created_at": str,
-            "created_by": str,
-            "changes": str,
-            "out": str,
-        },
-        pk=("quarter", "number"),
-    )
-    db["overrides"].add_column("erratum", int)
-    db["overrides"].add_column("edition", int)
-
-
-def _m006_review_tokens(db: sqlite_utils.Database) -> None:
-    """Evaluators' tokens for an exposed review UI (only a hash is stored; revoked, not deleted)."""
-    db["review_tokens"].create(
-        {"name": str, "token_hash": str, "created_at": str, "revoked_at": str},
-        pk="token_hash",
-    )
-
-
-def _m007_services_declared(db: sqlite_utils.Database) -> None:
-    """Declared levels per service and agency from the national rows, and where the entity's
-    own portal shows another level (recorded, never settled by "first row wins")."""
-    db["declared_services"].create(
-        {
-            "quarter": str,
-            "entity_id": str,
-            "service_code": str,
-            "agency_code": str,
-            "agency_name": str,
-            "name": str,
-            "declared": str,
-            "declared_raw": str,
-            "status": str,
-            "status_raw": str,
-            "citizen_url": str,
-            "family": str,
-            "sign_in": str,
-            "adapter": str,
-            "catalogue_url": str,
-            "found_at": str,
-        },
-        pk=("quarter", "entity_id", "service_code", "agency_code"),
-    )
-    db["service_conflicts"].create(
-        {
-            "quarter": str,
-            "entity_id": str,
-            "service_code": str,
-            "agency_code": str,
-            "national": str,
-            "national_raw": str,
-            "portal": str,
-            "portal_raw": str,
-            "portal_url": str,
-            "found_at": str,
-        },
-        pk=("quarter", "entity_id", "service_code", "agency_code", "portal_url"),
-    )
-
-
-# Append new migrations; never edit one that has shipped.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _m001_core,
-    _m002_page_headers,
-    _m003_score_detail,
-    _m004_packaging_coverage,
-    _m005_campaign_states,
-    _m006_review_tokens,
-    _m007_services_declared,
-]
-SCHEMA_VERSION = len(MIGRATIONS)
+MIGRATIONS_TABLE = "_sqlite_migrations"
 
 
 def connect(path: str | Path = DEFAULT_DB, *, create: bool = True) -> sqlite_utils.Database:
@@ -415,25 +50,109 @@ def connect(path: str | Path = DEFAULT_DB, *, create: bool = True) -> sqlite_uti
     return db
 
 
+# PRAGMA user_version: 1..7 were the old single numbered list (now `legacy=` marks on the
+# migrations of the sets); SCHEMA_VERSION says "named sets", and keeps an egovrank from before the
+# sets refusing this database instead of guessing at it.
+LEGACY_VERSIONS = 7
+SCHEMA_VERSION = 100
+_LEGACY = "_legacy"
+
+
 def schema_version(db: sqlite_utils.Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(db: sqlite_utils.Database, path: str | Path = "database") -> list[int]:
-    """Apply pending migrations, each in its own transaction; return the versions applied."""
+def _load_sets() -> dict[str, schema.MigrationSet]:
+    """Every owner's set: the modules listed under the `egovrank.tables` entry points
+    (pyproject.toml), the kernel's first. Importing a module registers its set."""
+    import crawler.browser.tables  # noqa: F401
+    import crawler.catalogues.tables  # noqa: F401
+    import crawler.core.tables  # noqa: F401
+
+    for ep in entry_points(group="egovrank.tables"):
+        importlib.import_module(ep.value)
+
+    first = ("core", "services", "checks")  # the kernel first: other sets may refer to it
+    return {
+        **{n: schema.SETS[n] for n in first},
+        **{n: s for n, s in schema.SETS.items() if n not in first},
+    }
+
+
+def applied_migrations(db: sqlite_utils.Database) -> dict[str, list[str]]:
+    """Applied migration names by set (the _legacy mark aside)."""
+    if MIGRATIONS_TABLE not in db.table_names():
+        return {}
+    out: dict[str, list[str]] = {}
+    for mset, name in db.execute(
+        f"select migration_set, name from [{MIGRATIONS_TABLE}] order by rowid"
+    ).fetchall():
+        if mset != _LEGACY:
+            out.setdefault(mset, []).append(name)
+    return out
+
+
+def describe_schema(db: sqlite_utils.Database) -> str:
+    """One line: each set's applied and known migrations (`core 3/3, scoring 3/3, ...`)."""
+    done = applied_migrations(db)
+    return ", ".join(
+        f"{name} {len(done.get(name, []))}/{len(s.migrations)}" for name, s in _load_sets().items()
+    )
+
+
+def migrate(db: sqlite_utils.Database, path: str | Path = "database") -> list[str]:
+    """Apply each loaded set's pending migrations, each in its own transaction; return them.
+
+    A database from the old numbered list (user_version 1..7) keeps its rows: the migrations it
+    already holds (marked `legacy=`) are recorded as applied, not run. A newer database (a
+    user_version this egovrank does not know, or a migration name a known set lacks) is
+    refused and left untouched.
+    """
+    sets = _load_sets()
     current = schema_version(db)
-    if current > SCHEMA_VERSION:
+    if current > SCHEMA_VERSION or LEGACY_VERSIONS < current < SCHEMA_VERSION:
         raise InputError(
             f"{path}: schema version {current} is newer than this egovrank knows "
             f"({SCHEMA_VERSION}); upgrade egovrank or use another --db"
         )
-    applied = []
-    for version in range(current + 1, SCHEMA_VERSION + 1):
-        with db.conn:
-            db.conn.execute("BEGIN IMMEDIATE")
-            MIGRATIONS[version - 1](db)
-            db.conn.execute(f"PRAGMA user_version={version}")
-        applied.append(version)
+    applied: list[str] = []
+    with transaction(db):
+        if MIGRATIONS_TABLE not in db.table_names():
+            schema.tables()[MIGRATIONS_TABLE].create(db)
+        for mset, names in applied_migrations(db).items():
+            known = {m.name for m in sets[mset].migrations} if mset in sets else None
+            unknown = [n for n in names if known is not None and n not in known]
+            if unknown:
+                raise InputError(
+                    f"{path}: migration {mset}/{unknown[0]} is newer than this egovrank knows; "
+                    "upgrade egovrank or use another --db"
+                )
+        if 0 < current <= LEGACY_VERSIONS:
+            db[MIGRATIONS_TABLE].insert(
+                {"migration_set": _LEGACY, "name": str(current), "applied_at": now()},
+                ignore=True,
+            )
+        if current != SCHEMA_VERSION:
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    legacy = db.execute(
+        f"select max(cast(name as integer)) from [{MIGRATIONS_TABLE}] where migration_set = ?",
+        [_LEGACY],
+    ).fetchone()[0]
+    for mset in sets.values():
+        for m in mset.migrations:
+            with transaction(db):
+                done = db.execute(
+                    f"select 1 from [{MIGRATIONS_TABLE}] where migration_set = ? and name = ?",
+                    [mset.name, m.name],
+                ).fetchone()
+                if done:
+                    continue
+                if not (legacy and m.legacy and m.legacy <= legacy):
+                    m.apply(db)
+                db[MIGRATIONS_TABLE].insert(
+                    {"migration_set": mset.name, "name": m.name, "applied_at": now()}
+                )
+            applied.append(f"{mset.name}/{m.name}")
     return applied
 
 
