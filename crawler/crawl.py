@@ -11,6 +11,7 @@ from scrapy.crawler import CrawlerProcess
 
 from crawler.config import load_crawl_config, scrapy_settings
 from crawler.core import store
+from crawler.core.status import RunStatus
 from crawler.spiders.portal import PortalSpider
 from crawler.tlsprobe import probe_all
 
@@ -69,7 +70,7 @@ def run_crawl(
     process.start()
     reason = crawler.stats.get_value("finish_reason") if crawler.stats else "unknown"
     summary = entity_summary(db, quarter, [e.id for e in entities])
-    status = "done" if reason == "finished" else "failed"
+    status = RunStatus.DONE if reason == "finished" else RunStatus.FAILED
     store.finish_run(db, run_id, status, {"finish_reason": reason, "entities": summary})
     return {"status": status, "finish_reason": reason, "entities": summary}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crawler.core import status as st
 from crawler.core.schema import QUARTER, Column, MigrationSet, Table
 
 CAMPAIGN = MigrationSet("campaign")
@@ -12,9 +13,7 @@ CAMPAIGNS = CAMPAIGN.table(
         "Each quarter's campaign state: open, retest (the correction window), frozen, published.",
         [
             QUARTER,
-            Column(
-                "state", str, "open, retest, frozen or published (crawler/core/status.py CAMPAIGN)."
-            ),
+            Column("state", str, "Where the quarter's campaign is.", values=st.CampaignState),
             Column(
                 "retest_until", str, "Deadline of the re-test and correction window (YYYY-MM-DD)."
             ),
@@ -34,7 +33,7 @@ EDITIONS = CAMPAIGN.table(
         [
             QUARTER,
             Column("number", int, "Edition number (1 = the publication)."),
-            Column("kind", str, "publication or erratum (crawler/core/status.py EDITION)."),
+            Column("kind", str, "What the edition is.", values=st.EditionKind),
             Column("model_version", str, "Model version the edition was scored under."),
             Column("created_at", str, "When (UTC)."),
             Column("created_by", str, "Who."),

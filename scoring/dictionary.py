@@ -16,7 +16,7 @@ def _tables() -> dict[str, schema.Table]:
 
 def _as_dict() -> dict[str, tuple[str, dict[str, str]]]:
     return {
-        name: (t.meaning, {c.name: c.meaning for c in t.columns}) for name, t in _tables().items()
+        name: (t.meaning, {c.name: c.described for c in t.columns}) for name, t in _tables().items()
     }
 
 
@@ -51,6 +51,6 @@ def markdown() -> str:
         out += [f"# Set `{mset.name}` ({module})", ""]
         for t in mset.tables:
             out += [f"## {t.name}", "", t.meaning, "", "| column | meaning |", "|---|---|"]
-            out += [f"| `{c.name}` | {c.meaning} |" for c in t.columns]
+            out += [f"| `{c.name}` | {c.described} |" for c in t.columns]
             out.append("")
     return "\n".join(out)

@@ -6,6 +6,7 @@ every database without crawler code importing scoring.
 
 from __future__ import annotations
 
+from crawler.core import status as st
 from crawler.core.schema import ENTITY, MODEL_VERSION, QUARTER, Column, MigrationSet, Table
 
 SCORING = MigrationSet("scoring")
@@ -31,14 +32,14 @@ CRITERION_SCORES = SCORING.table(
             Column(
                 "status",
                 str,
-                "ok, or why the value is missing (connect_error, not_checked, "
-                "...); crawler/core/status.py FINDING.",
+                "ok, or why the value is missing (as in findings).",
+                values=st.FindingStatus,
             ),
             Column(
                 "policy",
                 str,
-                "scored; or, for a missing value, what the model's on_unknown "
-                "did: exclude (re-weighted), zero, carry (the previous quarter's score).",
+                "scored; or, for a missing value, what the model's on_unknown did: exclude (re-weighted), zero, carry (the previous quarter's score).",
+                values=st.ScorePolicy,
             ),
             Column("override_id", int, "Override applied, if any (overrides.id)."),
             Column("reported", int, "1 for reported indicators."),

@@ -505,3 +505,22 @@ def test_checks_walk_the_citizen_url_to_the_identity_gateway(demo_site, checked)
     assert all(s["usable"] is False and "reachable is not usable" in s["note"] for s in steps)
     gateway = demo_site.truth["identity_gateway"]
     assert all(s["url"].startswith(gateway) for s in steps)
+
+
+def test_every_status_the_demo_writes_is_in_the_taxonomy(demo_site, reported):
+    """Crawl, check and score of the demo: each status column holds only its vocabulary's values
+    (crawler/core/status.py), so a new free-string status fails here, not in a report."""
+    from crawler.core import store
+
+    conn, _ = reported
+    seen = 0
+    for table in store._load_sets().values():
+        for t in table.tables:
+            for c in t.columns:
+                if c.values is None:
+                    continue
+                got = {r[0] for r in conn.execute(f"select distinct [{c.name}] from [{t.name}]")}
+                got.discard(None)
+                assert got <= {m.value for m in c.values}, (t.name, c.name, got)
+                seen += len(got)
+    assert seen >= 12  # the demo writes ok and failures, done runs, done checks, ...

@@ -3,6 +3,7 @@ sample behind each entity's verified share, and the rendered page audits."""
 
 from __future__ import annotations
 
+from crawler.core import status as st
 from crawler.core.schema import ENTITY, QUARTER, Column, MigrationSet, Table
 
 CHECKS = MigrationSet("checks")
@@ -15,11 +16,7 @@ SERVICE_CHECKS = CHECKS.table(
             QUARTER,
             Column("url", str, "Procedure page URL."),
             ENTITY,
-            Column(
-                "state",
-                str,
-                "pending, running, done or failed (crawler/core/status.py CHECK_STATE).",
-            ),
+            Column("state", str, "The check's job state.", values=st.CheckState),
             Column("attempts", int, "Tries so far."),
             Column("stratum", str, "Declared level it was sampled from."),
             Column("declared", str, "Declared level."),
@@ -28,12 +25,7 @@ SERVICE_CHECKS = CHECKS.table(
                 str,
                 "Observed level: full, partial, info_only, broken, maintenance or unknown.",
             ),
-            Column(
-                "status",
-                str,
-                "ok, timeout, entry_error, form_not_rendered, no_form or error "
-                "(crawler/core/status.py CHECK).",
-            ),
+            Column("status", str, "How the walk ended.", values=st.CheckStatus),
             Column(
                 "reached",
                 str,
@@ -89,7 +81,7 @@ PAGE_AUDITS = CHECKS.table(
             QUARTER,
             Column("url", str, "Page audited."),
             ENTITY,
-            Column("status", str, "ok, error or timeout (crawler/core/status.py AUDIT)."),
+            Column("status", str, "How the audit ended.", values=st.AuditStatus),
             Column("violations_critical", int, "axe-core nodes with critical violations."),
             Column("violations_serious", int, "axe-core nodes with serious violations."),
             Column("violations_moderate", int, "axe-core nodes with moderate violations."),

@@ -3,6 +3,7 @@ and where the two disagree. Written by the crawl."""
 
 from __future__ import annotations
 
+from crawler.core import status as st
 from crawler.core.schema import ENTITY, QUARTER, Column, MigrationSet, Table
 
 SERVICES_SET = MigrationSet("services")
@@ -63,8 +64,8 @@ DECLARED_SERVICES = SERVICES_SET.table(
             Column(
                 "status",
                 str,
-                "in_service (chính thức), testing (đang thử nghiệm) or "
-                "unknown (crawler/core/status.py SERVICE).",
+                "In service (chính thức) or on trial (đang thử nghiệm).",
+                values=st.ServiceStatus,
             ),
             Column("status_raw", str, "The status as the answer gives it."),
             Column(

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 _SQL_TYPE = {str: "TEXT", int: "INTEGER", float: "REAL"}
 
@@ -34,6 +35,15 @@ class Column:
     meaning: str
     added: str | None = None  # the migration that added it; None: created with the table
     not_null: bool = False
+    values: type[StrEnum] | None = None  # a status column's vocabulary (crawler/core/status.py)
+
+    @property
+    def described(self) -> str:
+        """The meaning, and a status column's values from its vocabulary."""
+        if self.values is None:
+            return self.meaning
+        listed = ", ".join(m.value for m in self.values)
+        return f"{self.meaning} One of ({self.values.__name__}): {listed}."
 
 
 QUARTER = Column("quarter", str, "Quarter assessed, YYYYQn.")

@@ -25,6 +25,7 @@ import sqlite_utils
 
 from crawler.core import schema
 from crawler.core.errors import InputError
+from crawler.core.status import RunStatus, check
 
 DEFAULT_DB = Path("output") / "egovrank.db"
 BUSY_TIMEOUT_S = 60
@@ -225,7 +226,7 @@ def start_run(db, quarter, stage: str, *, config_hash="", model_version="", args
                 {
                     "quarter": str(quarter),
                     "stage": stage,
-                    "status": "running",
+                    "status": RunStatus.RUNNING,
                     "started_at": now(),
                     "pid": os.getpid(),
                     "hostname": socket.gethostname(),
@@ -240,6 +241,8 @@ def start_run(db, quarter, stage: str, *, config_hash="", model_version="", args
 
 
 def finish_run(db, run_id: int, status: str, summary=None, error: str | None = None) -> None:
+    """End a run as `status`, one of RunStatus (a stray string is refused, not stored)."""
+    check(RunStatus, status)
     with transaction(db):
         db["runs"].update(
             run_id,

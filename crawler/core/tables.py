@@ -6,6 +6,7 @@ migration to CORE for a change, and declare a new column with `added="<migration
 
 from __future__ import annotations
 
+from crawler.core import status as st
 from crawler.core.locks import LOCKS
 from crawler.core.schema import ENTITY, QUARTER, Column, MigrationSet, Table
 
@@ -84,7 +85,8 @@ RUNS = CORE.table(
             Column(
                 "status",
                 str,
-                "running, done or failed (a killed run stays running); crawler/core/status.py RUN.",
+                "How the run ended (a killed run stays running).",
+                values=st.RunStatus,
             ),
             Column("started_at", str, "Start (UTC)."),
             Column("ended_at", str, "End (UTC)."),
@@ -119,7 +121,7 @@ FRONTIER = CORE.table(
             ),
             Column("depth", int, "Links from the home page."),
             Column("priority", int, "Best-first priority (higher first)."),
-            Column("state", str, "queued or done (crawler/core/status.py FRONTIER)."),
+            Column("state", str, "Whether it was fetched yet.", values=st.FrontierState),
             Column("found_on", str, "Page the link was found on."),
             Column("link_text", str, "Text of the link."),
         ],
@@ -141,13 +143,7 @@ PAGES = CORE.table(
             Column("depth", int, "Links from the home page."),
             Column("fetched_at", str, "When (UTC)."),
             Column("http_status", int, "HTTP status of the final response."),
-            Column(
-                "fetch_status",
-                str,
-                "ok, or the failure: dns_error, connect_error, timeout, "
-                "tls_error, http_4xx, http_5xx, too_many_redirects, robots_disallowed, "
-                "too_large, blocked, refused_unsafe (crawler/core/status.py FAILURES).",
-            ),
+            Column("fetch_status", str, "ok, or why the fetch failed.", values=st.FetchStatus),
             Column("error", str, "Error text of a failed fetch."),
             Column("final_url", str, "URL after redirects."),
             Column("content_type", str, "Content-Type header."),
@@ -190,8 +186,8 @@ FINDINGS = CORE.table(
             Column(
                 "status",
                 str,
-                "ok, or why the criterion could not be tested (a failure "
-                "reason, needs_browser, not_checked); crawler/core/status.py FINDING.",
+                "ok, or why the criterion could not be tested.",
+                values=st.FindingStatus,
             ),
             Column("evidence_url", str, "The page that shows it."),
             Column("http_status", int, "That page's HTTP status."),
