@@ -252,7 +252,7 @@ def test_cli_services_parse_unrecognised_file_is_one_line_error(tmp_path):
 
 
 def test_declared_rows_and_conflicts_in_a_real_database(tmp_path):
-    from crawler.pipelines import CrawlStore
+    from crawler.crawl_store import CrawlStore
     from tests.test_badinput import run_cli
 
     db_path = str(tmp_path / "e.db")

@@ -266,7 +266,7 @@ def _save_rendered(db, quarter, eid, url, services) -> None:
             pk=("quarter", "url"),
             ignore=True,
         )
-        from crawler.pipelines import record_conflicts
+        from crawler.crawl_store import record_conflicts
 
         record_conflicts(db, quarter, eid)  # rendered badges against the national rows
         if services:

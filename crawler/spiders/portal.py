@@ -20,12 +20,12 @@ from twisted.internet import task
 from crawler import catalogues
 from crawler.catalogues.config import platform
 from crawler.core.failures import classify_failure
+from crawler.crawl_store import CrawlStore
 from crawler.detect import robots
 from crawler.detect.page import analyze_page
 from crawler.detect.priority import canonical, is_asset, is_trap, link_priority
 from crawler.detect.sitemap import sitemap_urls
 from crawler.middlewares import crawl_delay_found
-from crawler.pipelines import CrawlStore
 
 SECURITY_HEADERS = (
     "strict-transport-security",
