@@ -116,18 +116,26 @@ def migrate(db: sqlite_utils.Database, path: str | Path = "database") -> list[st
             f"{path}: schema version {current} is newer than this egovrank knows "
             f"({SCHEMA_VERSION}); upgrade egovrank or use another --db"
         )
-    applied: list[str] = []
+    done = applied_migrations(db)
+    for mset, names in done.items():
+        known = {m.name for m in sets[mset].migrations} if mset in sets else None
+        unknown = [n for n in names if known is not None and n not in known]
+        if unknown:
+            raise InputError(
+                f"{path}: migration {mset}/{unknown[0]} is newer than this egovrank knows; "
+                "upgrade egovrank or use another --db"
+            )
+    pending = [
+        (mset, m)
+        for mset in sets.values()
+        for m in mset.migrations
+        if m.name not in done.get(mset.name, ())
+    ]
+    if current == SCHEMA_VERSION and not pending:
+        return []  # up to date: no write lock taken, so opening never waits on a busy writer
     with transaction(db):
         if MIGRATIONS_TABLE not in db.table_names():
             schema.tables()[MIGRATIONS_TABLE].create(db)
-        for mset, names in applied_migrations(db).items():
-            known = {m.name for m in sets[mset].migrations} if mset in sets else None
-            unknown = [n for n in names if known is not None and n not in known]
-            if unknown:
-                raise InputError(
-                    f"{path}: migration {mset}/{unknown[0]} is newer than this egovrank knows; "
-                    "upgrade egovrank or use another --db"
-                )
         if 0 < current <= LEGACY_VERSIONS:
             db[MIGRATIONS_TABLE].insert(
                 {"migration_set": _LEGACY, "name": str(current), "applied_at": now()},
@@ -139,21 +147,20 @@ def migrate(db: sqlite_utils.Database, path: str | Path = "database") -> list[st
         f"select max(cast(name as integer)) from [{MIGRATIONS_TABLE}] where migration_set = ?",
         [_LEGACY],
     ).fetchone()[0]
-    for mset in sets.values():
-        for m in mset.migrations:
-            with transaction(db):
-                done = db.execute(
-                    f"select 1 from [{MIGRATIONS_TABLE}] where migration_set = ? and name = ?",
-                    [mset.name, m.name],
-                ).fetchone()
-                if done:
-                    continue
-                if not (legacy and m.legacy and m.legacy <= legacy):
-                    m.apply(db)
-                db[MIGRATIONS_TABLE].insert(
-                    {"migration_set": mset.name, "name": m.name, "applied_at": now()}
-                )
-            applied.append(f"{mset.name}/{m.name}")
+    applied: list[str] = []
+    for mset, m in pending:
+        with transaction(db):  # another process may have applied it meanwhile: look again
+            if db.execute(
+                f"select 1 from [{MIGRATIONS_TABLE}] where migration_set = ? and name = ?",
+                [mset.name, m.name],
+            ).fetchone():
+                continue
+            if not (legacy and m.legacy and m.legacy <= legacy):
+                m.apply(db)
+            db[MIGRATIONS_TABLE].insert(
+                {"migration_set": mset.name, "name": m.name, "applied_at": now()}
+            )
+        applied.append(f"{mset.name}/{m.name}")
     return applied
 
 
