@@ -32,14 +32,15 @@ CRITERION_SCORES = SCORING.table(
             Column(
                 "status",
                 str,
-                "ok, or why the value is missing (as in findings).",
-                values=st.FindingStatus,
+                "ok, or why the value is missing (a finding's status, or scoring's own reason).",
+                values=st.ScoreStatus,
             ),
             Column(
                 "policy",
                 str,
-                "scored; or, for a missing value, what the model's on_unknown did: exclude (re-weighted), zero, carry (the previous quarter's score).",
-                values=st.ScorePolicy,
+                "scored; or, for a missing value, what the model's on_unknown did and why, as "
+                "text: exclude (re-weighted, or nothing earlier to carry), zero, carry (the "
+                "previous quarter's score). Free text behind the keyword, not a status.",
             ),
             Column("override_id", int, "Override applied, if any (overrides.id)."),
             Column("reported", int, "1 for reported indicators."),

@@ -67,7 +67,20 @@ FindingStatus = StrEnum(
         **{f.upper(): f for f in SHELLS},
     },
 )
-FindingStatus.__doc__ = "findings.status and criterion_scores.status: ok, or why not tested."
+FindingStatus.__doc__ = "findings.status: ok, or why the criterion could not be tested."
+
+ScoreStatus = StrEnum(
+    "ScoreStatus",
+    {
+        **{m.name: m.value for m in FindingStatus},
+        # why scoring had no value, beside a finding's own status (scoring/observe.py):
+        "NOT_OBSERVED": "not_observed",  # no finding for the criterion
+        "NOT_REPORTED": "not_reported",  # a reported.* indicator with no imported value
+        "NOT_CRAWLED": "not_crawled",  # svc.*: no catalogue finding at all
+        "NO_PROCEDURE_PAGES": "no_procedure_pages",  # svc.procedure_fields: no procedure page
+    },
+)
+ScoreStatus.__doc__ = "criterion_scores.status: a finding's status, or why scoring had no value."
 
 
 class CheckState(StrEnum):
@@ -122,27 +135,18 @@ class EditionKind(StrEnum):
     ERRATUM = "erratum"
 
 
-class ScorePolicy(StrEnum):
-    """criterion_scores.policy: scored, or what the model's on_unknown did with a missing value."""
-
-    SCORED = "scored"
-    EXCLUDE = "exclude"
-    ZERO = "zero"
-    CARRY = "carry"
-
-
 VOCABULARIES = (
     FetchStatus,
     RunStatus,
     FrontierState,
     FindingStatus,
+    ScoreStatus,
     CheckState,
     CheckStatus,
     AuditStatus,
     ServiceStatus,
     CampaignState,
     EditionKind,
-    ScorePolicy,
 )
 
 
