@@ -14,7 +14,8 @@ from functools import lru_cache
 
 from crawler.core import store
 from crawler.core.status import FrontierState
-from crawler.detect.entity import judge_entity
+from crawler.criteria import judge_entity
+from crawler.criteria.observed import Seen
 
 
 class CrawlStore:
@@ -148,7 +149,14 @@ class CrawlStore:
 
     def judge(self, entity_id: str, *, as_of: date, home_url: str, **probes) -> list[dict]:
         """(Re)compute the entity's crawl findings from its stored pages; replace them atomically."""
-        findings = judge_entity(self.pages_of(entity_id), as_of=as_of, home_url=home_url, **probes)
+        seen = Seen(
+            self.pages_of(entity_id),
+            as_of,
+            home_url,
+            audits=rendered_audits(self.db, self.quarter, entity_id),
+            **probes,
+        )
+        findings = judge_entity(seen)
         stamp = store.now()
         rows = [
             {
@@ -165,12 +173,22 @@ class CrawlStore:
                 "delete from findings where quarter = ? and entity_id = ? and source = 'crawl'",
                 [self.quarter, entity_id],
             )
-            # ignore=True: a criterion the browser stage has judged since (tech.mobile, a JS
-            # catalogue) keeps the browser's richer evidence.
+            # ignore=True: a catalogue the browser stage has rendered since keeps its finding.
             self.db["findings"].insert_all(
                 rows, pk=("quarter", "entity_id", "criterion"), ignore=True
             )
         return findings
+
+
+def rendered_audits(db, quarter: str, entity_id: str) -> list[dict]:
+    """The browser stage's page audits of the entity (none before it ran)."""
+    if not db["page_audits"].exists():
+        return []
+    rows = db.query(
+        "select * from page_audits where quarter = ? and entity_id = ? order by url",
+        [quarter, entity_id],
+    )
+    return [{**r, "axe": json.loads(r["axe"] or "[]")} for r in rows]
 
 
 @lru_cache(maxsize=64)

@@ -15,7 +15,7 @@ import yaml
 
 from crawler.core.errors import InputError
 from crawler.core.paths import config_path
-from scoring.catalogue import CRITERIA, PILLARS, pillar_of
+from crawler.criteria import registry
 
 POLICIES = ("exclude", "zero", "carry")
 # The parameters each method cannot do without.
@@ -84,8 +84,8 @@ def parse_model(raw, where: str = "model") -> Model:
     if not isinstance(raw["pillars"], dict):
         fail("`pillars` must map a pillar id to {weight: ...}")
     for pid, spec in raw["pillars"].items():
-        if pid not in PILLARS:
-            fail(f"unknown pillar {pid!r}; pillars are {', '.join(PILLARS)}")
+        if pid not in registry.PILLARS:
+            fail(f"unknown pillar {pid!r}; pillars are {', '.join(registry.PILLARS)}")
         pillars[pid] = _weight(spec, f"pillar {pid}", fail)
     _sums_to_one(pillars.values(), "pillar weights", fail)
 
@@ -123,9 +123,10 @@ def parse_model(raw, where: str = "model") -> Model:
 
 
 def _criterion(cid, spec, default_policy, pillars, fail) -> Criterion:
-    if cid not in CRITERIA:
-        fail(f"criterion {cid!r} is not in the catalogue (docs/scoring.md); check the id")
-    pillar = pillar_of(cid)
+    if cid not in registry.criteria():
+        fail(f"criterion {cid!r} is not declared (crawler/criteria/registry.py); check the id")
+    declared = registry.get(cid)
+    pillar = declared.pillar
     if pillar not in pillars:
         fail(f"criterion {cid} belongs to pillar {pillar}, which the model does not weight")
     if not isinstance(spec, dict):
@@ -140,9 +141,11 @@ def _criterion(cid, spec, default_policy, pillars, fail) -> Criterion:
     policy = spec.get("on_unknown", default_policy)
     if policy not in POLICIES:
         fail(f"criterion {cid}: on_unknown {policy!r} is not one of {', '.join(POLICIES)}")
-    params = {k: v for k, v in spec.items() if k not in ("weight", "method", "basis", "on_unknown")}
+    params = {
+        k: v for k, v in spec.items() if k not in ("weight", "method", "on_unknown", "detect")
+    }
     _check_params(cid, method, params, fail)
-    return Criterion(cid, pillar, weight, method, policy, str(spec.get("basis", "")), params)
+    return Criterion(cid, pillar, weight, method, policy, declared.basis, params)
 
 
 def _check_params(cid, method, params, fail) -> None:

@@ -8,13 +8,12 @@ and says so. Reading happens in `load`; the derivations are pure functions.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from crawler.browser.sampling import wilson
+from crawler.criteria import derive, registry
+from crawler.criteria.observed import Services
 
 UNKNOWN = "unknown"
-TT32_FIELDS = 10
 
 
 @dataclass(frozen=True)
@@ -37,88 +36,24 @@ def unknown(status: str, source: str = "crawl") -> Observation:
     return Observation(UNKNOWN, None, status, source)
 
 
-def share(hits: int, n: int, population: int | None = None) -> Observation:
-    """A sampled share with its Wilson margin, shrunk when the sample is most of the population."""
-    low, high = wilson(hits, n)
-    margin = (high - low) / 2
-    if population and population > 1 and n <= population:
-        margin *= ((population - n) / (population - 1)) ** 0.5
-    return Observation(f"{hits}/{n}", hits / n, "ok", "derived", margin=round(margin, 4))
-
-
 def service_observations(
-    catalogue: Observation | None, services: list[dict], checks: list[dict], sample: dict | None
+    found: dict[str, Observation], services: list[dict], checks: list[dict], sample: dict | None
 ) -> dict[str, Observation]:
-    """svc.* from the catalogue finding, the listed services and the finished checks."""
-    if catalogue is None or not catalogue.known:
-        status = catalogue.status if catalogue else "not_crawled"
-        ids = (
-            "count",
-            "full_share",
-            "partial_share",
-            "procedure_fields",
-            "verified",
-            "declared_vs_observed",
-            "payment",
-            "sso",
-        )
-        return {f"svc.{i}": unknown(status, "derived") for i in ids}
-    n = len(services)
-    declared = [s["declared"] for s in services]
-    out = {"svc.count": Observation(str(n), float(n), "ok", "derived")}
-    for level in ("full", "partial"):
-        hits = declared.count(level)
-        out[f"svc.{level}_share"] = (
-            Observation(f"{hits}/{n}", hits / n, "ok", "derived")
-            if n
-            else Observation("0/0", 0.0, "ok", "derived")
-        )
-    fields = [len(json.loads(s["tt32_fields"])) for s in services if s.get("tt32_fields")]
-    out["svc.procedure_fields"] = (
-        Observation(
-            f"{sum(fields)}/{TT32_FIELDS * len(fields)}",
-            sum(fields) / (TT32_FIELDS * len(fields)),
-            "ok",
-            "derived",
-        )
-        if fields
-        else unknown("no_procedure_pages", "derived")
+    """The derived service criteria (crawler/criteria/services.py) as observations."""
+    judged = {cid: {"value": o.value, "status": o.status} for cid, o in found.items()}
+    derived = derive(Services.of(judged, services, checks, sample))
+    return {cid: verdict_observation(v) for cid, v in derived.items()}
+
+
+def verdict_observation(v: dict) -> Observation:
+    return Observation(
+        v["value"],
+        v["numeric"],
+        v["status"],
+        v["source"],
+        v.get("evidence_url"),
+        margin=v.get("margin", 0.0),
     )
-    out.update(_check_observations(checks, sample))
-    return out
-
-
-def _check_observations(checks: list[dict], sample: dict | None) -> dict[str, Observation]:
-    if sample is None:
-        return {
-            f"svc.{i}": unknown("not_checked", "browser")
-            for i in ("verified", "declared_vs_observed", "payment", "sso")
-        }
-    population = sample.get("population") or 0
-    done = [c for c in checks if c["state"] == "done" and c["observed"] != UNKNOWN]
-    out = {}
-    if population == 0:
-        # Nothing declared online to verify: none verified, which is what the entity offers.
-        out["svc.verified"] = Observation("no online services", 0.0, "ok", "browser")
-    elif sample.get("checked"):
-        obs = share(sample["verified"], sample["checked"], population)
-        low, high = sample.get("ci_low"), sample.get("ci_high")
-        margin = (high - low) / 2 if low is not None and high is not None else obs.margin
-        out["svc.verified"] = replace(obs, source="browser", margin=round(margin, 4))
-    else:
-        out["svc.verified"] = unknown("checks_failed", "browser")
-    pairs = {
-        "svc.declared_vs_observed": (done, lambda c: c["observed"] == c["declared"]),
-        "svc.payment": ([c for c in done if c["declared"] == "full"], lambda c: bool(c["payment"])),
-        "svc.sso": (done, lambda c: bool(c["identity_provider"])),
-    }
-    for cid, (rows, hit) in pairs.items():
-        out[cid] = (
-            replace(share(sum(map(hit, rows)), len(rows), population), source="browser")
-            if rows
-            else unknown("nothing_to_check", "browser")
-        )
-    return out
 
 
 def finding_observation(row: dict) -> Observation:
@@ -150,7 +85,7 @@ def load(db, quarter: str, entity_ids: list[str], criteria: list[str]) -> dict[s
     for eid, found in by_entity.items():
         found.update(
             service_observations(
-                found.get("svc.catalogue"),
+                found,
                 services.get(eid, []),
                 checks.get(eid, []),
                 samples.get(eid),
@@ -167,11 +102,24 @@ def load(db, quarter: str, entity_ids: list[str], criteria: list[str]) -> dict[s
     for found in by_entity.values():
         for cid in criteria:
             if cid not in found:
-                source = "reported" if cid.startswith("reported.") else "crawl"
+                source = "reported" if registry.get(cid).stage == "reported" else "crawl"
                 found[cid] = unknown(
                     "not_reported" if source == "reported" else "not_observed", source
                 )
     return by_entity
+
+
+def derived_verdicts(db, quarter: str) -> dict[str, dict[str, dict]]:
+    """verdicts[entity_id][criterion] of the derived service criteria, with their evidence
+    (the services each share counts, its interval), for the audit pages."""
+    found: dict[str, dict] = {}
+    for row in db.query("select * from findings where quarter = ?", [quarter]):
+        found.setdefault(row["entity_id"], {})[row["criterion"]] = row
+    services, checks, samples = _grouped(db, quarter)
+    return {
+        eid: derive(Services.of(rows, services.get(eid, []), checks.get(eid, []), samples.get(eid)))
+        for eid, rows in found.items()
+    }
 
 
 def _grouped(db, quarter):

@@ -10,8 +10,9 @@ from datetime import date
 
 import pytest
 
+from crawler.criteria import judge_entity
+from crawler.criteria.observed import Seen
 from crawler.detect.blocks import block_features, page_blocks
-from crawler.detect.entity import judge_entity
 from crawler.detect.page import analyze_page, file_section, name_section
 from crawler.detect.sections import Site, content_verdict
 
@@ -63,7 +64,7 @@ def judge(pages: dict[str, str | int], service_hosts=("dichvucong.example.gov.vn
             row["facts"] = analyze_page(BASE + path, content)
         rows.append(row)
     findings = judge_entity(
-        rows, as_of=date(2026, 12, 31), home_url=BASE + "/", service_hosts=service_hosts
+        Seen(rows, as_of=date(2026, 12, 31), home_url=BASE + "/", service_hosts=service_hosts)
     )
     return {f["criterion"]: f for f in findings}
 

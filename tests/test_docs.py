@@ -50,3 +50,11 @@ def test_data_dictionary_doc_is_generated_and_covers_the_schema(tmp_path):
     for table in db.table_names():
         described = TABLES.get(table, ("", {}))[1]
         assert set(db[table].columns_dict) <= set(described), table
+
+
+def test_criteria_doc_is_generated_from_the_registry():
+    result = CliRunner().invoke(cli, ["criteria"])
+    assert result.exit_code == 0, result.output
+    doc = (ROOT / "docs" / "criteria.md").read_text(encoding="utf-8")
+    assert doc == result.output, "run `egovrank criteria > docs/criteria.md`"
+    assert "| info.budget | sections | crawl | `crawler.criteria.sections.section` |" in doc

@@ -524,3 +524,21 @@ def test_every_status_the_demo_writes_is_in_the_taxonomy(demo_site, reported):
                 assert got <= {m.value for m in c.values}, (t.name, c.name, got)
                 seen += len(got)
     assert seen >= 12  # the demo writes ok and failures, done runs, done checks, ...
+
+
+def test_audit_page_shows_what_each_service_share_rests_on(demo_site, reported):
+    """svc.verified's interval and the services it counted, on the entity's own audit page."""
+    conn, out = reported
+    row = conn.execute(
+        "select entity_id from criterion_scores where criterion = 'svc.verified' "
+        "and raw_value like '%/%' order by entity_id limit 1"
+    ).fetchone()
+    assert row, "no entity with a sampled svc.verified share"
+    audit = (out / "audit" / f"{row[0]}.html").read_text(encoding="utf-8")
+    start = audit.index('<span class="muted">svc.verified</span>')
+    verified = audit[start : audit.index('<span class="muted">', start + 1)]
+    assert 'class="derived"' in verified and "khoảng tin cậy 95%" in verified
+    checked = conn.execute(
+        "select url from service_checks where entity_id = ? and state = 'done'", [row[0]]
+    ).fetchall()
+    assert any(url in verified for (url,) in checked)

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.detect.entity import judge_entity
+from crawler.criteria import judge_entity
+from crawler.criteria.observed import Seen
 from crawler.detect.page import analyze_page
 from crawler.detect.robots import RobotsTxtParser, allowed, decode, parse
 from crawler.detect.services import parse_catalogue
@@ -267,7 +268,12 @@ def test_home_links_to_the_service_portal_count_as_procedures(portal):
     judged = {
         f["criterion"]: f
         for f in judge_entity(
-            [page], as_of=MIRRORED, home_url=home_url, service_hosts=("dichvucong.hanoi.gov.vn",)
+            Seen(
+                [page],
+                as_of=MIRRORED,
+                home_url=home_url,
+                service_hosts=("dichvucong.hanoi.gov.vn",),
+            )
         )
     }
     procedures = judged["info.procedures"]
@@ -311,7 +317,7 @@ def test_judgement_flags_both_lang_mismatches_and_freshness(portal):
     ]
     findings = {
         f["criterion"]: f
-        for f in judge_entity(pages, as_of=MIRRORED, home_url=portal[HOME_FILE][0])
+        for f in judge_entity(Seen(pages, as_of=MIRRORED, home_url=portal[HOME_FILE][0]))
     }
     lang = findings["tech.lang"]
     assert sorted(lang["detail"]["mismatched"]) == [

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
+from crawler.browser.sampling import interval
 from crawler.core import store
 from crawler.core.errors import InputError
 from crawler.core.quarters import Quarter
@@ -181,16 +182,19 @@ def test_service_observations_shares_and_margins():
         check | {"declared": "partial", "observed": "unknown"},
     ]
     sample = {"population": 3, "checked": 2, "verified": 1, "ci_low": 0.1, "ci_high": 0.9}
-    found = service_observations(obs("present", 4.0), services, checks, sample)
+    found = service_observations({"svc.catalogue": obs("present", 4.0)}, services, checks, sample)
     assert found["svc.count"].numeric == 4
     assert found["svc.full_share"].numeric == 0.5
     assert found["svc.partial_share"].numeric == 0.25
     assert found["svc.procedure_fields"].numeric == pytest.approx(0.2)
-    assert found["svc.verified"].numeric == 0.5 and found["svc.verified"].margin == 0.4
+    low, high = interval(1, 2, 3)  # one rule for every sampled share's interval
+    assert found["svc.verified"].numeric == 0.5
+    assert found["svc.verified"].margin == pytest.approx((high - low) / 2, abs=1e-4)
+    assert 0 < low < 0.5 < high < 1 and interval(2, 2, 2) == (1.0, 1.0)
     assert found["svc.declared_vs_observed"].value == "1/2"
     assert found["svc.payment"].numeric == 0.5
     assert 0 < found["svc.sso"].margin < 0.5
-    gone = service_observations(unknown("connect_error"), [], [], None)
+    gone = service_observations({"svc.catalogue": unknown("connect_error")}, [], [], None)
     assert all(not o.known and o.status == "connect_error" for o in gone.values())
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 
-from crawler.browser.sampling import sample_services, wilson
+from crawler.browser.sampling import interval, sample_services
 from crawler.core import store
 from crawler.core.status import CheckState, CheckStatus
+from crawler.criteria.services import works_online
 
 MAX_ATTEMPTS = 3
 
@@ -127,13 +128,10 @@ def summarise(db, quarter: str, entity_ids: list[str]) -> list[dict]:
                 [quarter, eid],
             ).fetchall()
             checked = len(rows)
-            verified = sum(r[0] in ("full", "partial") for r in rows)
+            verified = sum(works_online({"observed": r[0]}) for r in rows)
             sample = db["check_samples"].get((quarter, eid))
             share = verified / checked if checked else None
-            if checked and checked >= (sample["population"] or 0):
-                low = high = share
-            else:
-                low, high = wilson(verified, checked)
+            low, high = interval(verified, checked, sample["population"])
             update = {
                 "verified": verified,
                 "checked": checked,

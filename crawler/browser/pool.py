@@ -13,6 +13,7 @@ import contextlib
 import json
 import time
 from collections.abc import Callable
+from datetime import date
 from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
@@ -25,6 +26,9 @@ from crawler.browser.citizen import citizen_link
 from crawler.browser.safety import NO_SUBMIT_JS, guard
 from crawler.browser.walk import walk_service
 from crawler.core import store
+from crawler.crawl_store import rendered_audits
+from crawler.criteria import judge_rendered, registry
+from crawler.criteria.observed import Seen
 
 
 class BrowserPool:
@@ -241,8 +245,8 @@ def _js_catalogues(db, quarter, eid) -> list[str]:
         r[0]
         for r in db.execute(
             "select evidence_url from findings where quarter = ? and entity_id = ? "
-            "and criterion = 'svc.catalogue' and status = 'needs_browser'",
-            [quarter, eid],
+            "and criterion = ? and status = 'needs_browser'",
+            [quarter, eid, registry.catalogue_id()],
         ).fetchall()
         if r[0]
     ]
@@ -271,7 +275,7 @@ def _save_rendered(db, quarter, eid, url, services) -> None:
         record_conflicts(db, quarter, eid)  # rendered badges against the national rows
         if services:
             db["findings"].update(
-                (quarter, eid, "svc.catalogue"),
+                (quarter, eid, registry.catalogue_id()),
                 {
                     "value": "present",
                     "status": "ok",
@@ -308,52 +312,21 @@ def _save_audit(db, quarter, eid, audit) -> None:
 
 
 def _audit_findings(db, quarter, eid) -> None:
-    """tech.accessibility and tech.mobile from the rendered audits (they supersede the crawl's)."""
-    rows = list(
-        db.query(
-            "select * from page_audits where quarter = ? and entity_id = ? and status = 'ok'",
-            [quarter, eid],
-        )
-    )
-    if not rows:
+    """tech.accessibility and tech.mobile judged again with the rendered audits, by the same
+    rules the crawl uses (crawler/criteria/technical.py)."""
+    audits = rendered_audits(db, quarter, eid)
+    if not any(a["status"] == "ok" for a in audits):
         return
-    grave = sum(r["violations_critical"] + r["violations_serious"] for r in rows) / len(rows)
-    overflow = max(r["overflow_px"] for r in rows)
-    viewport = all(r["viewport_meta"] for r in rows)
     stamp = store.now()
-    findings = [
-        {
-            "criterion": "tech.accessibility",
-            "numeric": grave,
-            "value": "pass" if grave == 0 else "partial" if grave <= 5 else "fail",
-            "excerpt": f"{grave:.1f} critical/serious axe violations per page over {len(rows)} pages",
-            "detail": json.dumps(
-                [{"url": r["url"], "axe": json.loads(r["axe"] or "[]")} for r in rows]
-            ),
-        },
-        {
-            "criterion": "tech.mobile",
-            "numeric": float(viewport and overflow == 0),
-            "value": "pass"
-            if viewport and overflow == 0
-            else "partial"
-            if viewport or overflow == 0
-            else "fail",
-            "excerpt": f"viewport meta {'present' if viewport else 'missing'}; overflow {overflow}px at 375px",
-            "detail": json.dumps({"overflow_px": overflow, "viewport_meta": viewport}),
-        },
-    ]
     with store.transaction(db):
-        for f in findings:
+        for f in judge_rendered(Seen([], date.today(), "", audits=audits)):
             db["findings"].upsert(
                 {
+                    **f,
                     "quarter": quarter,
                     "entity_id": eid,
-                    "status": "ok",
-                    "source": "browser",
                     "observed_at": stamp,
-                    "evidence_url": rows[0]["url"],
-                    **f,
+                    "detail": json.dumps(f["detail"], ensure_ascii=False, default=str),
                 },
                 pk=("quarter", "entity_id", "criterion"),
             )

@@ -43,3 +43,16 @@ def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def interval(hits: int, n: int, population: int | None = None) -> tuple[float, float]:
+    """95% interval of a sampled share: Wilson's, shrunk by the finite-population correction,
+    so it closes to the share itself when every member of the population was checked."""
+    if n == 0:
+        return 0.0, 1.0
+    low, high = wilson(hits, n)
+    if population and population > 1 and n <= population:
+        shrink = ((population - n) / (population - 1)) ** 0.5
+        share = hits / n
+        low, high = share - (share - low) * shrink, share + (high - share) * shrink
+    return round(max(0.0, low), 6), round(min(1.0, high), 6)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from html import escape
 
 from crawler.demo.model import rng, u
+from crawler.demo.vocab import SECTIONS
 
 TEMPLATE = "sharepoint"
 LABELS = {
@@ -66,7 +67,7 @@ def shape_sections(seed: int, eid: str, sections: dict) -> None:
     """Give a sharepoint entity's sections their real-portal labels, links and failures."""
     for crit, sec in sections.items():
         r = rng(seed, eid, crit, "real")
-        sec["text"] = r.choice(LABELS[crit])
+        sec["text"] = r.choice(LABELS.get(crit) or SECTIONS[crit][1])
         sec["case"] = "menu"
         if sec["value"] == "linked_broken":
             shells = SHELLS if crit != "info.english" else ("http_404",)

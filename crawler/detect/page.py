@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TypedDict
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -25,6 +26,41 @@ _TITLE_SEP = re.compile(r"\s+[-|–—:]+\s+|\s*\|\s*")
 _VI_CHARS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
 _EN_WORDS = re.compile(r"\b(the|and|of|to|for|with|is|are|this|our)\b", re.I)
 _LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$", re.I)
+
+
+Link = list  # [url, text]; a section link adds how it names the section: [url, text, how]
+Block = list  # [fingerprint, length, features] (crawler/detect/blocks.py)
+
+
+class PageFacts(TypedDict, total=False):
+    """The contract between extraction and judgement: what `analyze_page` stores per page
+    (pages.facts, JSON) and what crawler/criteria's detectors may read."""
+
+    site: str  # portal, dvc, api, robots, sitemap
+    title: str
+    lang: str | None  # <html lang>, as declared
+    content_lang: str  # vi, en or unknown, from the text itself
+    text_len: int
+    links: list[Link]  # same-host links (at most MAX_LINKS)
+    external_links: int
+    external: list[Link]  # other hosts' links (at most MAX_EXTERNAL)
+    gov_links: int  # external links to *.gov.vn
+    section_links: dict[str, list[Link]]  # criterion id -> links naming it, with how
+    section_headings: dict[str, str]  # criterion id -> the h1/h2/title naming it
+    blocks: list[Block]
+    names: list[list]  # [fingerprint, text] of short texts: title parts and headings first
+    links_block: dict | None  # a "Liên kết website" block: heading, links
+    contact_block: str | None  # the footer's address/phone/e-mail text
+    dates: list[str]  # ISO dates on the page, newest first (at most 10)
+    search_form: dict | None  # action, method, field
+    viewport: bool
+    images: int
+    images_without_alt: int
+    blocked: bool  # a WAF or captcha page
+    maintenance: bool
+    english_link: str | None
+    catalogue: dict  # services, json_endpoints, needs_browser (service portal pages)
+    tt32_fields: list[str]  # the TT32 procedure fields a procedure page shows
 
 
 @lru_cache(maxsize=16384)
@@ -121,7 +157,7 @@ def valid_lang(tag: str | None) -> bool:
     return bool(tag) and bool(_LANG.match(tag))
 
 
-def analyze_page(url: str, html: str, *, site: str = "portal") -> dict:
+def analyze_page(url: str, html: str, *, site: str = "portal") -> PageFacts:
     """Facts of one page; pure and fast (one lxml parse)."""
     try:
         doc = lxml_html.fromstring(nfc(html) or "<html/>")
@@ -164,7 +200,7 @@ def analyze_page(url: str, html: str, *, site: str = "portal") -> dict:
         if fold(part) and len(part) <= NAME_LEN
     ]
 
-    facts = {
+    facts: PageFacts = {
         "site": site,
         "title": title,
         "lang": (doc.xpath("string(/html/@lang)") or "").strip() or None,

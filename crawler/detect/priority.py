@@ -67,14 +67,12 @@ def is_asset(url: str) -> bool:
 
 def link_priority(url: str, text: str) -> int:
     """Higher is fetched first: sections and catalogues, then the sitemap and English version."""
+    from crawler.criteria import registry  # the registry's detectors import this module
+
     kw = keywords()
     crit = match_section(text, url)
-    if crit == "func.sitemap":
-        return 90
-    if crit == "info.english":
-        return 70
     if crit:
-        return 100
+        return registry.get(crit).crawl_priority
     folded, path = fold(text), slug_fold(urlsplit(url).path)
     cat = kw["catalogue"]
     if any(c in folded for c in map(fold, cat["text"])) or any(

@@ -100,8 +100,11 @@ def is_english(facts: dict) -> bool:
     return content == "en" or (content != "vi" and declared.startswith("en"))
 
 
-def content_verdict(crit: str, page: dict, site: Site) -> str:
-    """`ok`, or the kind of empty shell the page is (one of SHELLS)."""
+def content_verdict(crit: str, page: dict, site: Site, *, many_links: bool = False) -> str:
+    """`ok`, or the kind of empty shell the page is (one of SHELLS).
+
+    `many_links`: a page linking far more pages than the site's typical page is of its kind
+    whatever its text (a sitemap)."""
     spec = keywords()["content"]
     blocks = site.own_blocks(page)
     title = (page["facts"].get("title") or "").lower()
@@ -118,7 +121,7 @@ def content_verdict(crit: str, page: dict, site: Site) -> str:
     placeholder = any("x" in b[2] for b in blocks)
     tests = any("s" in b[2] for b in blocks)
     require = spec["require"].get(crit, {})
-    if crit == "func.sitemap" and _links_many_pages(page, site, spec["sitemap_extra_links"]):
+    if many_links and _links_many_pages(page, site, spec["sitemap_extra_links"]):
         return "ok"
     if chars < require.get("min_chars", spec["min_chars"]):
         return "placeholder" if placeholder else "test_only" if tests else "empty"
@@ -160,16 +163,21 @@ def _meets(require: dict, crit: str, blocks: list[list]) -> bool:
 ORDER = ("text", "group", "heading", "image", "slug")
 
 
-def candidates(crit: str, site: Site) -> list[tuple[str, str, tuple[str, ...], str]]:
-    """(target, link text, how it was led to, found on) per target page, strongest first."""
+def candidates(
+    crit: str, site: Site, *, english: bool = False
+) -> list[tuple[str, str, tuple[str, ...], str]]:
+    """(target, link text, how it was led to, found on) per target page, strongest first.
+
+    `english`: the section is the English version, so English pages are searched too."""
     leads: dict[str, list] = {}
-    for p in site.pages if crit == "info.english" else site.vietnamese:
+    pages = site.pages if english else site.vietnamese
+    for p in pages:
         for url, text, *how in p["facts"].get("section_links", {}).get(crit, []):
             lead = leads.setdefault(canonical(url), [url, text, set(), p["url"]])
             lead[2].add(how[0] if how else "text")
             if not lead[1] and text:
                 lead[1] = text
-    for p in site.pages if crit == "info.english" else site.vietnamese:
+    for p in pages:
         if site.heading_names(p) == crit:
             leads.setdefault(canonical(p["url"]), [p["url"], "", set(), p["url"]])[2].add("heading")
     out = [(u, t, tuple(h for h in ORDER if h in hows), f) for u, t, hows, f in leads.values()]
@@ -188,14 +196,14 @@ def service_portal_link(site: Site) -> tuple[str, str, str] | None:
     return None
 
 
-def home_news_list(site: Site) -> dict | None:
+def home_news_list(site: Site, crit: str) -> dict | None:
     """A dated news list on the home page: news even when the menu's news page is missing."""
     home = site.by_url.get(site.home_url)
     if not home or not home.get("facts"):
         return None
     own = site.own_blocks(home)
     dates = sum(b[2].get("d", 0) for b in own)
-    names = [t for _fp, t in home["facts"].get("names", []) if name_section(t) == "info.news"]
-    if names and dates >= keywords()["content"]["require"]["info.news"]["d"]:
+    names = [t for _fp, t in home["facts"].get("names", []) if name_section(t) == crit]
+    if names and dates >= keywords()["content"]["require"][crit]["d"]:
         return {"url": home["url"], "heading": names[0], "dates": dates}
     return None

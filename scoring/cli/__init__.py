@@ -16,6 +16,7 @@ from scoring.cli.campaign import campaign
 from scoring.cli.check import check
 from scoring.cli.compare_labels import compare_labels_cmd
 from scoring.cli.crawl import crawl
+from scoring.cli.criteria import criteria_cmd
 from scoring.cli.db import db
 from scoring.cli.demo import demo
 from scoring.cli.doctor import doctor
@@ -56,7 +57,7 @@ def cli():
 COMMANDS = (
     init, config, doctor, entities, db, browser, demo, crawl, check, score, rankings, override,
     import_group, report, export, review, review_tokens, run, campaign, compare_labels_cmd,
-    services, worker,
+    services, worker, criteria_cmd,
 )  # fmt: skip
 for command in COMMANDS:
     cli.add_command(command)

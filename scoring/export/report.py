@@ -14,6 +14,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from scoring import observe
 from scoring.export import charts, i18n, tables
 from scoring.export.files import workbook_sheets, write_csv, write_json, write_xlsx
 from scoring.export.findings_pack import write_packs
@@ -183,6 +184,7 @@ def _audit_pages(
     template = env.get_template("audit.html.j2")
     by_entity = {r["entity_id"]: r for r in rankings}
     findings = {(f["entity_id"], f["criterion"]): f for f in tables.findings(db, quarter)}
+    derived = observe.derived_verdicts(db, quarter)
     group_means = tables.group_history(history)
     decimal = "," if labels.lang == "vi" else "."
     written = []
@@ -200,7 +202,11 @@ def _audit_pages(
             c["shot"] = _copy_shot(c.get("screenshot"), shots, name)
             rows.append(c)
         crit = [
-            {**c, **_evidence_of(findings.get((eid, c["criterion"]), {}))}
+            {
+                **c,
+                **_evidence_of(findings.get((eid, c["criterion"]), {})),
+                "derived": _derived_evidence(derived.get(eid, {}).get(c["criterion"])),
+            }
             for c in criteria
             if c["entity_id"] == eid
         ]
@@ -263,6 +269,21 @@ def _copy_shot(path: str | None, folder: Path, name: str) -> str | None:
     if not target.exists():
         shutil.copyfile(path, target)
     return f"evidence/{name}/{target.name}"
+
+
+def _derived_evidence(v: dict | None) -> dict | None:
+    """What a derived service share rests on: its interval and the services it counted."""
+    if not v or not isinstance(v.get("detail"), dict) or "services" not in v["detail"]:
+        return None
+    detail = v["detail"]
+    low, high = detail["interval"]
+    return {
+        "share": v["value"],
+        "low": low,
+        "high": high,
+        "population": detail.get("population"),
+        "services": detail["services"],
+    }
 
 
 def _evidence_of(finding: dict) -> dict:
