@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 
 from crawler import __version__
-from crawler.errors import InputError
-from crawler.paths import config_path
+from crawler.core.errors import InputError
+from crawler.core.paths import config_path
 
 
 def load_crawl_config(path: str | Path | None = None) -> dict:

@@ -1,13 +1,23 @@
 """Downloader middlewares: robots.txt Crawl-delay (Scrapy ignores it), network safety that
 knows which hosts the registry allows on private addresses, and the catalogue APIs' slow rate
-and circuit breaker."""
+and circuit breaker.
+
+They learn from the spider through Scrapy's own seams, never through attributes added to the
+Crawler: the private hosts when the spider opens (signals.spider_opened), a robots.txt
+Crawl-delay through the `crawl_delay_found` signal the spider sends.
+"""
 
 from __future__ import annotations
 
 import time
 from urllib.parse import urlsplit
 
+from scrapy import signals
+
 from crawler.netsafety import NetSafetyMiddleware
+
+# Sent by the spider when a robots.txt names a Crawl-delay: host=..., delay=seconds.
+crawl_delay_found = object()
 
 
 class EntityNetSafetyMiddleware(NetSafetyMiddleware):
@@ -20,8 +30,13 @@ class EntityNetSafetyMiddleware(NetSafetyMiddleware):
     @classmethod
     def from_crawler(cls, crawler):
         mw = super().from_crawler(crawler)
-        mw.private_hosts = getattr(crawler, "private_hosts", set())
+        mw.private_hosts = set()
+        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         return mw
+
+    def spider_opened(self, spider) -> None:
+        hosts = getattr(spider, "private_hosts", None)
+        self.private_hosts = set(hosts()) if callable(hosts) else set()
 
     def process_request(self, request, spider=None):
         if urlsplit(request.url).netloc in self.private_hosts:
@@ -42,8 +57,12 @@ class CrawlDelayMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         mw = cls(crawler)
-        crawler.crawl_delays = mw.delays
+        crawler.signals.connect(mw.crawl_delay_found, signal=crawl_delay_found)
         return mw
+
+    def crawl_delay_found(self, host: str, delay: float) -> None:
+        self.delays[host] = delay
+        self.crawler.stats.set_value(f"crawl_delay/{host}", delay)
 
     def process_request(self, request, spider=None):
         host = urlsplit(request.url).hostname or ""

@@ -10,10 +10,11 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
-from crawler import store
 from crawler.campaign import state_of
-from crawler.errors import InputError
-from crawler.failures import TAXONOMY
+from crawler.core import store
+from crawler.core.errors import InputError
+from crawler.core.failures import TAXONOMY
+from crawler.core.status import CampaignState, EditionKind
 
 RETEST_DAYS = 14
 # Why something could not be tested, as opposed to a finding about the portal.
@@ -31,7 +32,7 @@ def _set(db, quarter: str, **fields) -> dict:
 
 def campaign(db, quarter: str) -> dict:
     rows = list(db.query("select * from campaigns where quarter = ?", [quarter]))
-    return rows[0] if rows else {"quarter": quarter, "state": "open"}
+    return rows[0] if rows else {"quarter": quarter, "state": CampaignState.OPEN}
 
 
 def untested(db, quarter: str) -> dict:
@@ -78,10 +79,10 @@ def status(db, quarter: str) -> dict:
 
 def open_retest(db, quarter: str, until: date | None = None) -> dict:
     state = state_of(db, quarter)
-    if state in ("frozen", "published"):
+    if state in (CampaignState.FROZEN, CampaignState.PUBLISHED):
         raise InputError(f"{quarter} is {state}: the re-test window is over")
     until = until or date.today() + timedelta(days=RETEST_DAYS)
-    return _set(db, quarter, state="retest", retest_until=until.isoformat())
+    return _set(db, quarter, state=CampaignState.RETEST, retest_until=until.isoformat())
 
 
 def requeue_untested(db, quarter: str, entity_ids: list[str]) -> dict:
@@ -112,9 +113,9 @@ def requeue_untested(db, quarter: str, entity_ids: list[str]) -> dict:
 
 def freeze(db, quarter: str) -> dict:
     state = state_of(db, quarter)
-    if state == "published":
+    if state == CampaignState.PUBLISHED:
         raise InputError(f"{quarter} is already published")
-    return _set(db, quarter, state="frozen", frozen_at=store.now())
+    return _set(db, quarter, state=CampaignState.FROZEN, frozen_at=store.now())
 
 
 def publish(db, quarter: str, author: str, out_root: Path, *, lang: str = "vi", pdf=None) -> dict:
@@ -122,14 +123,22 @@ def publish(db, quarter: str, author: str, out_root: Path, *, lang: str = "vi", 
     if not author.strip():
         raise InputError("publishing needs --by: who publishes")
     state = state_of(db, quarter)
-    if state == "published":
+    if state == CampaignState.PUBLISHED:
         raise InputError(f"{quarter} is already published; a correction is an erratum")
-    if state != "frozen":
+    if state != CampaignState.FROZEN:
         raise InputError(
             f"{quarter} is {state}: run `egovrank campaign freeze --quarter {quarter}` first"
         )
-    edition = _write_edition(db, quarter, 1, "publication", author, out_root, [], lang, pdf)
-    _set(db, quarter, state="published", published_at=store.now(), published_by=author.strip())
+    edition = _write_edition(
+        db, quarter, 1, EditionKind.PUBLICATION, author, out_root, [], lang, pdf
+    )
+    _set(
+        db,
+        quarter,
+        state=CampaignState.PUBLISHED,
+        published_at=store.now(),
+        published_by=author.strip(),
+    )
     return edition
 
 
@@ -142,7 +151,7 @@ def record_erratum(
     from scoring.overrides import set_override
     from scoring.stage import score_quarter
 
-    if state_of(db, quarter) != "published":
+    if state_of(db, quarter) != CampaignState.PUBLISHED:
         raise InputError(f"{quarter} is not published: record an ordinary override (no --erratum)")
     first = db.execute(
         "select model_version, out from editions where quarter = ? and number = 1", [quarter]
@@ -156,7 +165,7 @@ def record_erratum(
         db, model, quarter, entity_id, criterion, value, reason, author, erratum=True
     )
     run_id = store.start_run(db, quarter, "erratum", model_version=model.version)
-    from crawler.quarters import Quarter
+    from crawler.core.quarters import Quarter
 
     score_quarter(db, model, Quarter.parse(quarter))
     store.finish_run(db, run_id, "done", {"override": oid})
@@ -180,7 +189,9 @@ def record_erratum(
         "rank_after": (after.get(entity_id) or {}).get("rank"),
     }
     out_root = Path(first[1]).parent if first and first[1] else Path("output") / quarter
-    edition = _write_edition(db, quarter, number, "erratum", author, out_root, [change], lang, pdf)
+    edition = _write_edition(
+        db, quarter, number, EditionKind.ERRATUM, author, out_root, [change], lang, pdf
+    )
     with store.transaction(db):
         db["overrides"].update(oid, {"edition": number})
     return edition

@@ -12,7 +12,7 @@ import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from crawler import paths
+from crawler.core import paths
 
 PACKAGES = ("egovrank", "scrapy", "playwright", "sqlite-utils", "pydantic", "click", "datasette")
 
@@ -61,7 +61,7 @@ def config_rows() -> list[dict]:
 
 
 def database_row(db_path: str | Path) -> dict:
-    from crawler.store import SCHEMA_VERSION
+    from crawler.core.store import LEGACY_VERSIONS, SCHEMA_VERSION
 
     db_path = Path(db_path)
     if not db_path.exists():
@@ -72,7 +72,7 @@ def database_row(db_path: str | Path) -> dict:
         conn.close()
     except sqlite3.DatabaseError as exc:
         return _row("database", False, f"{db_path}: not an SQLite database ({exc})")
-    if current > SCHEMA_VERSION:
+    if current > SCHEMA_VERSION or LEGACY_VERSIONS < current < SCHEMA_VERSION:
         return _row(
             "database",
             False,

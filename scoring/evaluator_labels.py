@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from crawler.core.errors import InputError
 from crawler.criteria import registry
-from crawler.errors import InputError
 
 VALUES = {"present", "linked_broken", "absent", "unknown"}
 

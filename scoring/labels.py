@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from crawler.errors import InputError
-from crawler.paths import config_path
-from crawler.registry import base_group, province_of
+from crawler.core.errors import InputError
+from crawler.core.paths import config_path
+from crawler.core.registry import base_group, province_of
 
 LANGS = ("vi", "en")
 _CITATION = re.compile(r"\b(D42|D43|MIC|good practice)\b")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from crawler.errors import InputError
+from crawler.core.errors import InputError
 
 
 def _clip(x: float) -> float:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
+from crawler.core.errors import InputError
+from crawler.core.paths import config_path
 from crawler.criteria import registry
-from crawler.errors import InputError
-from crawler.paths import config_path
 
 POLICIES = ("exclude", "zero", "carry")
 # The parameters each method cannot do without.

@@ -7,9 +7,9 @@ and records who revoked it and why.
 
 from __future__ import annotations
 
-from crawler import store
 from crawler.campaign import refuse_if_closed
-from crawler.errors import InputError
+from crawler.core import store
+from crawler.core.errors import InputError
 from scoring.model import Model
 
 

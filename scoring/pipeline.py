@@ -15,9 +15,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crawler import store
+from crawler.core import store
+from crawler.core.quarters import Quarter
 from crawler.core.stage import Outcome, Stage, held_lock_env, run_stage
-from crawler.quarters import Quarter
 
 STAGES = ("crawl", "check", "score", "report")
 TAKES_ENTITIES = {"crawl", "check", "score"}

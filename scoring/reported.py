@@ -10,8 +10,8 @@ import csv
 import io
 from pathlib import Path
 
-from crawler import store
-from crawler.errors import InputError
+from crawler.core import store
+from crawler.core.errors import InputError
 from scoring.model import Model
 
 COLUMNS = ("entity_id", "indicator", "value", "source_document")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler import store
+from crawler.core import store
+from crawler.core.errors import InputError
+from crawler.core.quarters import Quarter
 from crawler.core.stage import NO_ENTITIES, Entities, Outcome, Stage, StageResult, run_stage
-from crawler.errors import InputError
-from crawler.quarters import Quarter
 from scoring import coverage, observe, rank
 from scoring.model import Model
 from scoring.score import EntityScore, score_all

@@ -10,8 +10,8 @@ import dataclasses
 from pathlib import Path
 from types import SimpleNamespace
 
-from crawler import store
-from crawler.quarters import Quarter
+from crawler.core import store
+from crawler.core.quarters import Quarter
 from scoring.model import load_model
 from scoring.stage import score_quarter
 

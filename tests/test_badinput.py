@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler import store
-from crawler.registry import load_registry
+from crawler.core import store
+from crawler.core.registry import load_registry
 
 QUARTER = "2026Q4"
 GOOD_REGISTRY = textwrap.dedent(
@@ -137,7 +137,7 @@ def stocked(tmp_path):
 
 
 def store_quarter():
-    from crawler.quarters import Quarter
+    from crawler.core.quarters import Quarter
 
     return Quarter.parse(QUARTER)
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 from scored_db import make_scored_db
 
-from crawler import store
+from crawler.core import store
 
 
 @pytest.fixture

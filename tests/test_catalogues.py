@@ -11,7 +11,7 @@ import pytest
 from crawler import catalogues
 from crawler.catalogues.common import normalise_level, normalise_status, service_code
 from crawler.catalogues.families import deep_link, family_of, sign_in
-from crawler.errors import InputError
+from crawler.core.errors import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "catalogues"
 NATIONAL = "https://dichvucong.gov.vn/"
@@ -252,7 +252,7 @@ def test_cli_services_parse_unrecognised_file_is_one_line_error(tmp_path):
 
 
 def test_declared_rows_and_conflicts_in_a_real_database(tmp_path):
-    from crawler.pipelines import CrawlStore
+    from crawler.crawl_store import CrawlStore
     from tests.test_badinput import run_cli
 
     db_path = str(tmp_path / "e.db")
@@ -296,7 +296,7 @@ def test_browser_fallback_asks_only_for_refused_agencies_without_rows(tmp_path):
     """403/429/5xx answers and reads the open circuit never sent are refused; a 200, a 404 or an
     entity that has rows already is not: the fallback never reads what the API gave."""
     from crawler.browser.national import ADAPTER, own_rows, refused
-    from crawler.pipelines import CrawlStore
+    from crawler.crawl_store import CrawlStore
 
     crawl = CrawlStore(str(tmp_path / "e.db"), "2026Q4")
     api = "http://127.3.0.3:8765/api/v1/submitting/formality/list-department-url-by-citizen"

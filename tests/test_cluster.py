@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler import store
 from crawler.cluster import scrapyd
 from crawler.cluster.merge import MergeRefused, merge_shards
 from crawler.cluster.testing import postgres_cluster, scrapyd_node
+from crawler.core import store
 
 pytestmark = pytest.mark.cluster
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from crawler.cluster.config import load_cluster, parse_cluster
-from crawler.errors import InputError
+from crawler.core.errors import InputError
 
 GOOD = {
     "nodes": [
@@ -120,7 +120,7 @@ def test_shards_are_stable_across_processes_whatever_the_hash_seed():
 
 # -- merge --------------------------------------------------------------------------------------
 def _shard_db(path, quarter, entity, urls):
-    from crawler import store
+    from crawler.core import store
 
     db = store.connect(path)
     for u in urls:
@@ -136,8 +136,8 @@ def _shard_db(path, quarter, entity, urls):
 
 
 def test_merge_refuses_overlap_with_nothing_changed_and_reruns(tmp_path):
-    from crawler import store
     from crawler.cluster.merge import MergeRefused, merge_shards
+    from crawler.core import store
 
     a = _shard_db(tmp_path / "a.db", "2026Q4", "e1", ["https://p1/", "https://p1/x"])
     b = _shard_db(tmp_path / "b.db", "2026Q4", "e2", ["https://p2/"])

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from crawler.core.errors import InputError
+from crawler.core.quarters import Quarter
+from crawler.core.registry import load_registry
 from crawler.demo.build import build_demo
 from crawler.demo.model import stratified
-from crawler.errors import InputError
-from crawler.quarters import Quarter
-from crawler.registry import load_registry
 
 
 def _files(root: Path) -> dict[str, bytes]:

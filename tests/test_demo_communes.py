@@ -14,10 +14,10 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
+from crawler.core.errors import InputError
+from crawler.core.registry import load_registry
 from crawler.demo.agreement import compare, compare_ranking
 from crawler.demo.build import build_demo
-from crawler.errors import InputError
-from crawler.registry import load_registry
 
 EGOVRANK = [sys.executable, "-m", "scoring"]
 ROOT = Path(__file__).resolve().parent.parent

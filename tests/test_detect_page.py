@@ -21,12 +21,12 @@ from twisted.internet import error as tx_error
 from twisted.python.failure import Failure
 
 from crawler.browser.classify import find_entry, observed_level, reached
+from crawler.core.failures import TAXONOMY, classify_failure
 from crawler.detect import sitemap as sitemap_mod
 from crawler.detect.dates import newest
 from crawler.detect.page import analyze_page, content_language, valid_lang
 from crawler.detect.priority import canonical, is_asset, is_trap, link_priority
 from crawler.detect.sitemap import sitemap_urls
-from crawler.failures import TAXONOMY, classify_failure
 
 HOME = "https://snv.example.gov.vn/trang-chu"
 

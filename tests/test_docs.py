@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from crawler import store
+from crawler.core import store
 from scoring.cli import cli
 from scoring.dictionary import TABLES
 

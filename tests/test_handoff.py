@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from crawler.pipelines import CrawlStore, handoff
+from crawler.crawl_store import CrawlStore, handoff
 
 HOME = "https://a.gov.vn/"
 DVC = "https://dvc.a.gov.vn/"

@@ -297,8 +297,8 @@ def test_unreachable_entity_is_not_assessed_and_the_others_close_up(demo_site, r
 
 def test_overrides_bring_a_not_assessed_entity_back_into_the_ranking(demo_site, reported, tmp_path):
     """An evaluator who reached the portal another way enters what they saw; it is then ranked."""
-    from crawler import store
-    from crawler.quarters import Quarter
+    from crawler.core import store
+    from crawler.core.quarters import Quarter
     from scoring.model import load_model
     from scoring.overrides import set_override
     from scoring.stage import score_quarter
@@ -544,6 +544,25 @@ def test_checks_walk_the_citizen_url_to_the_identity_gateway(demo_site, checked)
     assert all(s["url"].startswith(gateway) for s in steps)
 
 
+def test_every_status_the_demo_writes_is_in_the_taxonomy(demo_site, reported):
+    """Crawl, check and score of the demo: each status column holds only its vocabulary's values
+    (crawler/core/status.py), so a new free-string status fails here, not in a report."""
+    from crawler.core import store
+
+    conn, _ = reported
+    seen = 0
+    for table in store._load_sets().values():
+        for t in table.tables:
+            for c in t.columns:
+                if c.values is None:
+                    continue
+                got = {r[0] for r in conn.execute(f"select distinct [{c.name}] from [{t.name}]")}
+                got.discard(None)
+                assert got <= {m.value for m in c.values}, (t.name, c.name, got)
+                seen += len(got)
+    assert seen >= 12  # the demo writes ok and failures, done runs, done checks, ...
+
+
 def test_audit_page_shows_what_each_service_share_rests_on(demo_site, reported):
     """svc.verified's interval and the services it counted, on the entity's own audit page."""
     conn, out = reported
@@ -585,7 +604,7 @@ def test_the_citizen_urls_sign_in_counts_for_sso_and_login_is_not_usable(demo_si
     # a login reached is not a form seen: both kinds are on the demo, apart
     assert {"usable", "behind_login"} <= {r["access"] for r in rows}
 
-    from crawler import store
+    from crawler.core import store
     from scoring.observe import load
 
     found = load(store.connect(db), "2026Q4", list(demo_site.truth["entities"]), ["svc.sso"])

@@ -1,4 +1,4 @@
-"""crawler.locks with real processes: one holds, the next is refused with the holder named; kill -9
+"""crawler.core.locks with real processes: one holds, the next is refused with the holder named; kill -9
 of the holder lets the next take over; racing processes never both acquire."""
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ import time
 
 import pytest
 
-from crawler import store
-from crawler.locks import LockHeld, current_lock, run_lock, stale_reason
+from crawler.core import store
+from crawler.core.locks import LockHeld, current_lock, run_lock, stale_reason
 
 HOLDER = textwrap.dedent(
     """
     import sys, time
-    from crawler import store
-    from crawler.locks import run_lock, LockHeld
+    from crawler.core import store
+    from crawler.core.locks import run_lock, LockHeld
     db = store.connect(sys.argv[1])
     start_at, hold = float(sys.argv[2]), float(sys.argv[3])
     while time.time() < start_at:

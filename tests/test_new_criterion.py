@@ -16,8 +16,8 @@ import textwrap
 import pytest
 import yaml
 
+from crawler.core.paths import shipped_config
 from crawler.demo.testing import free_port, running_demo
-from crawler.paths import shipped_config
 
 pytestmark = pytest.mark.integration
 NEW = "info.recruitment"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler import paths
-from crawler.errors import InputError
+from crawler.core import paths
+from crawler.core.errors import InputError
 from scoring import coverage
 from scoring.model import load_model, parse_model
 from scoring.score import EntityScore

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from crawler.errors import InputError
-from crawler.quarters import Quarter
+from crawler.core.errors import InputError
+from crawler.core.quarters import Quarter
 
 
 def test_parse_and_format():

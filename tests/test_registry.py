@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.errors import InputError
-from crawler.quarters import Quarter
-from crawler.registry import load_registry
+from crawler.core.errors import InputError
+from crawler.core.quarters import Quarter
+from crawler.core.registry import load_registry
 
 GOOD = """entities:
 - id: bo-a

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler import store
+from crawler.core import store
 from scoring.review import build_metadata, canned_queries, datasette_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,7 @@ def test_metadata_describes_every_table_and_column(db_path):
         assert tables[name]["description"], name
         columns = [r[1] for r in conn.execute(f"pragma table_info([{name}])")]
         missing = [c for c in columns if not tables[name]["columns"].get(c)]
-        assert not missing, f"{name}: {missing} not in scoring/dictionary.py"
+        assert not missing, f"{name}: {missing} not declared in its owner's tables module"
     json.dumps(meta)  # it must serialise as Datasette's --metadata file
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from scored_db import make_scored_db
 
-from crawler import store
+from crawler.core import store
 
 ROOT = Path(__file__).resolve().parents[1]
 Q = "2026Q4"

@@ -10,10 +10,10 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from crawler import store
 from crawler.browser.sampling import interval
-from crawler.errors import InputError
-from crawler.quarters import Quarter
+from crawler.core import store
+from crawler.core.errors import InputError
+from crawler.core.quarters import Quarter
 from scoring import methods, rank
 from scoring.model import load_model, parse_model
 from scoring.observe import Observation, service_observations, unknown

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler import store
+from crawler.core import store
 
 Q = "2026Q4"
 STAGES = ("crawl", "check", "score", "report")
@@ -247,10 +247,10 @@ def test_second_stage_command_refuses_while_one_runs(tmp_path, first):
 def test_run_composes_its_stages_under_its_own_lock(tmp_path):
     """`egovrank run` holds the lock and its stage subprocesses run under it (a child that did
     not inherit it would be refused); a forged token does not open the lock to anyone else."""
+    from crawler.core.locks import current_lock, run_lock
+    from crawler.core.quarters import Quarter
+    from crawler.core.registry import load_registry
     from crawler.core.stage import LOCK_ENV, held_lock_env
-    from crawler.locks import current_lock, run_lock
-    from crawler.quarters import Quarter
-    from crawler.registry import load_registry
     from scoring.pipeline import run_quarter
 
     db_path = tmp_path / "egovrank.db"

@@ -7,6 +7,7 @@ import json
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Error as PlaywrightError
 
+from crawler.core.status import AuditStatus
 from crawler.detect.services import parse_catalogue
 
 IMPACTS = ("critical", "serious", "moderate", "minor")
@@ -23,7 +24,11 @@ async def audit_page(context, url: str, *, timeout_ms: int) -> dict:
         overflow = await page.evaluate(OVERFLOW_JS)
         viewport = await page.evaluate("() => !!document.querySelector('meta[name=viewport]')")
     except PlaywrightError as exc:
-        return {"url": url, "status": "error", "axe": json.dumps({"error": str(exc)[:300]})}
+        return {
+            "url": url,
+            "status": AuditStatus.ERROR,
+            "axe": json.dumps({"error": str(exc)[:300]}),
+        }
     finally:
         await page.close()
     violations = results.response["violations"]
@@ -33,7 +38,7 @@ async def audit_page(context, url: str, *, timeout_ms: int) -> dict:
     ]
     return {
         "url": url,
-        "status": "ok",
+        "status": AuditStatus.OK,
         **{f"violations_{i}": n for i, n in counts.items()},
         "axe": json.dumps(summary),
         "overflow_px": int(overflow),

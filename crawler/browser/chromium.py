@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crawler.paths import output_dir
+from crawler.core.paths import output_dir
 
 SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 # Without these, Chromium keeps calling Google hosts that a closed network refuses.

@@ -7,6 +7,7 @@ and online or postal result delivery; partial = online entry that works but lack
 
 from __future__ import annotations
 
+from crawler.core.status import CheckStatus
 from crawler.detect.text import fold
 
 ENTRY_CUES = (
@@ -77,21 +78,23 @@ def reached(target: dict) -> tuple[str, str | None]:
 def observed_level(detail: dict, entry: dict | None, target: dict | None) -> dict:
     """The observed level of one service and the evidence for it."""
     if detail.get("error") or (detail.get("status") or 0) >= 400:
-        status = "timeout" if "timeout" in str(detail.get("error", "")).lower() else "error"
+        timeout = "timeout" in str(detail.get("error", "")).lower()
+        status = CheckStatus.TIMEOUT if timeout else CheckStatus.ERROR
         return {"observed": "unknown", "status": status, "reached": None}
     if entry is None:
-        return {"observed": "info_only", "status": "ok", "reached": "none"}
+        return {"observed": "info_only", "status": CheckStatus.OK, "reached": "none"}
     where, provider = reached(target or {})
-    verdict = {"reached": where, "identity_provider": provider, "status": "ok"}
+    verdict = {"reached": where, "identity_provider": provider, "status": CheckStatus.OK}
     if where == "error":
         timeout = "timeout" in str((target or {}).get("error", "")).lower()
-        return verdict | {"observed": "broken", "status": "timeout" if timeout else "entry_error"}
+        status = CheckStatus.TIMEOUT if timeout else CheckStatus.ENTRY_ERROR
+        return verdict | {"observed": "broken", "status": status}
     if where == "maintenance":
         return verdict | {"observed": "maintenance"}
     if where in ("loading", "other"):
         return verdict | {
             "observed": "broken",
-            "status": "form_not_rendered" if where == "loading" else "no_form",
+            "status": CheckStatus.FORM_NOT_RENDERED if where == "loading" else CheckStatus.NO_FORM,
         }
     evidence = target if where == "form" else detail
     text = fold(evidence.get("text", ""))

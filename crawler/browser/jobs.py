@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 
-from crawler import store
 from crawler.browser.sampling import interval, sample_services
+from crawler.core import store
+from crawler.core.status import CheckState, CheckStatus
 from crawler.criteria.services import works_online
 
 MAX_ATTEMPTS = 3
@@ -38,7 +39,7 @@ def plan(
                         "quarter": quarter,
                         "url": s["url"],
                         "entity_id": eid,
-                        "state": "pending",
+                        "state": CheckState.PENDING,
                         "attempts": 0,
                         "stratum": s["declared"],
                         "declared": s["declared"],
@@ -92,7 +93,7 @@ def claim(db, quarter: str, url: str) -> None:
 def finish(db, quarter: str, url: str, result: dict) -> None:
     row = {k: v for k, v in result.items() if k != "elapsed_s"}
     row["steps"] = json.dumps(row.get("steps", []), ensure_ascii=False)
-    row.update(state="done", finished_at=store.now(), error=None)
+    row.update(state=CheckState.DONE, finished_at=store.now(), error=None)
     with store.transaction(db):
         db["service_checks"].update((quarter, url), row)
 
@@ -103,13 +104,13 @@ def fail(db, quarter: str, url: str, error: str) -> None:
         attempts = db.execute(
             "select attempts from service_checks where quarter = ? and url = ?", [quarter, url]
         ).fetchone()[0]
-        state = "failed" if attempts >= MAX_ATTEMPTS else "pending"
+        state = CheckState.FAILED if attempts >= MAX_ATTEMPTS else CheckState.PENDING
         db["service_checks"].update(
             (quarter, url),
             {
                 "state": state,
                 "error": error[:500],
-                "status": "error",
+                "status": CheckStatus.ERROR,
                 "observed": "unknown",
                 "finished_at": store.now(),
             },

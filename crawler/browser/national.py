@@ -89,9 +89,9 @@ async def read_rows(browser, base: str, agency: str, *, allow_private: bool, blo
 
 
 def save(db, quarter: str, entity_id: str, rows: list[dict], url: str) -> int:
-    """The rows as the crawl would store them (crawler/pipelines.py), conflicts recomputed."""
-    from crawler import store
-    from crawler.pipelines import declared_row, record_conflicts
+    """The rows as the crawl would store them (crawler/crawl_store.py), conflicts recomputed."""
+    from crawler.core import store
+    from crawler.crawl_store import declared_row, record_conflicts
 
     if not rows:
         return 0

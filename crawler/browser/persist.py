@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from crawler import store
+from crawler.core import store
 from crawler.criteria import judge_rendered, judge_rendered_catalogue
 from crawler.criteria.observed import Seen
 
@@ -47,7 +47,7 @@ def _done(db, quarter, eid, kind, url, outcome: str) -> None:
 def save_rendered(db, quarter: str, eid: str, url: str, services: list[dict] | None) -> None:
     """A JS catalogue rendered: its services, the badge conflicts, the svc.catalogue finding
     this decides, and the hand-off row done. `services` None: the page did not render."""
-    from crawler.pipelines import record_conflicts
+    from crawler.crawl_store import record_conflicts
 
     stamp = store.now()
     found = services or []
@@ -108,7 +108,7 @@ def save_audit(db, quarter: str, eid: str, audit: dict) -> None:
 def rendered_seen(db, quarter: str, eid: str) -> Seen:
     """What the rendered-audit criteria read: the crawl's home page (its static viewport meta)
     and the entity's page audits."""
-    from crawler.pipelines import rendered_audits
+    from crawler.crawl_store import rendered_audits
 
     home = [
         {**r, "facts": json.loads(r["facts"]) if r["facts"] else None}

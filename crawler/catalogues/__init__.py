@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from crawler.catalogues import generic, national_new, national_old, opencps, provincial
-from crawler.errors import InputError
+from crawler.core.errors import InputError
 
 ADAPTERS = {a.NAME: a for a in (national_new, national_old, opencps, provincial, generic)}
 

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import yaml
 
-from crawler.paths import config_path
+from crawler.core.paths import config_path
 
 
 @lru_cache(maxsize=1)

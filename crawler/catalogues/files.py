@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crawler import catalogues
-from crawler.errors import InputError
+from crawler.core.errors import InputError
 
 COLUMNS = ["code", "name", "agency_code", "declared", "declared_raw", "status", "url", "family"]
 

@@ -14,12 +14,12 @@ import sys
 import time
 from collections.abc import Callable
 
-from crawler import store
 from crawler.browser import jobs
 from crawler.browser.stage import run_checks
 from crawler.cluster import queue
 from crawler.cluster.config import Cluster
-from crawler.errors import InputError
+from crawler.core import store
+from crawler.core.errors import InputError
 
 RESULT_COLUMNS = (
     "observed",

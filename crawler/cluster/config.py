@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from crawler.errors import InputError
+from crawler.core.errors import InputError
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from crawler.cluster import scrapyd
 from crawler.cluster.config import Cluster, Node
 from crawler.cluster.merge import merge_shards
 from crawler.cluster.shards import cut, shard_name
+from crawler.core.errors import InputError
 from crawler.crawl import entity_summary
-from crawler.errors import InputError
 
 SPIDER = "shard"
 LOST_AFTER_S = 30.0  # a node silent this long has lost its job

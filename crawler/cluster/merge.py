@@ -13,10 +13,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from crawler import store
-from crawler.errors import InputError
+from crawler.core import store
+from crawler.core.errors import InputError
 
-# The tables a crawl writes, with their natural keys (crawler/store.py).
+# The tables a crawl writes, with their natural keys (crawler/core/store.py).
 TABLES = {
     "frontier": ("quarter", "url"),
     "pages": ("quarter", "url"),

@@ -22,10 +22,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from crawler import store
-from crawler.errors import InputError
-from crawler.locks import current_lock, run_lock
-from crawler.quarters import Quarter
+from crawler.core import store
+from crawler.core.errors import InputError
+from crawler.core.locks import current_lock, run_lock
+from crawler.core.quarters import Quarter
 
 LOCK_ENV = "EGOVRANK_HELD_LOCK"
 
@@ -121,7 +121,7 @@ def held_lock_env(db, quarter, token: str) -> dict[str, str]:
 
 
 def _real(db) -> str:
-    from crawler.locks import _db_path
+    from crawler.core.locks import _db_path
 
     path = _db_path(db)
     return os.path.realpath(path) if path else ""
@@ -144,7 +144,7 @@ def _inherited(db, quarter) -> str | None:
 
 
 def _read_registry(spec: Entities, quarter):
-    from crawler.registry import load_registry
+    from crawler.core.registry import load_registry
 
     if spec.source == "registry" or (spec.source == "stored" and spec.path):
         registry = load_registry(spec.path)

@@ -9,12 +9,11 @@ the verdict is made so the detector's own tests catch it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.failures import TAXONOMY
+from crawler.core import status as st
 
 UNKNOWN = "unknown"
 # Value vocabularies. A `None` vocabulary is a measurement: its value is display text
@@ -61,36 +60,14 @@ class Criterion:
                 raise VocabularyError(f"{self.id}: measurement {value!r} carries no numeric")
         elif value not in self.values:
             raise VocabularyError(f"{self.id}: value {value!r} is not one of {self.values}")
-        status = verdict.get("status", "ok")
-        if status not in STATUSES and not HTTP_STATUS.fullmatch(str(status)):
-            raise VocabularyError(f"{self.id}: status {status!r} is not a known status")
+        reason = verdict.get("status", "ok")
+        if reason not in STATUSES:
+            raise VocabularyError(f"{self.id}: status {reason!r} is not in crawler/core/status.py")
         return {**EMPTY, **verdict, "criterion": self.id}
 
 
-# A finding's status: ok, a fetch failure of the taxonomy, or why it could not be judged.
-STATUSES = frozenset(
-    (
-        "ok",
-        *TAXONOMY,
-        "not_checked",
-        "not_observed",
-        "not_crawled",
-        "needs_browser",
-        "no_dates",
-        "no_procedure_pages",
-        "checks_failed",
-        "nothing_to_check",
-        "not_reported",
-        "soft_404",
-        "placeholder",
-        "test_only",
-        "empty",
-        "off_topic",
-        "error",
-    )
-)
-
-HTTP_STATUS = re.compile(r"http_\d{3}")  # a page that answered with that code
+# A verdict's status: a finding's (crawler/core/status.py), or why a derived one had no value.
+STATUSES = frozenset(st.values(st.FindingStatus) + st.values(st.ScoreStatus))
 
 EMPTY: Verdict = {
     "value": UNKNOWN,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from crawler.criteria.base import Criterion, Verdict, unknown, verdict
-from crawler.criteria.observed import Seen, page_ok
+from crawler.criteria.observed import Seen, fetch_reason, page_ok
 from crawler.detect.priority import canonical
 
 
@@ -29,10 +29,9 @@ def search(c: Criterion, seen: Seen) -> Verdict:
         results = [handler] if handler else []
     if results and not any(page_ok(r) for r in results):
         r = results[0]
-        status = r.get("fetch_status")
         return verdict(
             "linked_broken",
-            status=f"http_{r.get('http_status')}" if status == "ok" else status,
+            status=fetch_reason(r),
             evidence_url=r["url"],
             http_status=r.get("http_status"),
             detail={**form, "decided_by": "search handler answered an error"},

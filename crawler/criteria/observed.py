@@ -19,6 +19,14 @@ def page_ok(page: dict | None) -> bool:
     return bool(page) and page.get("fetch_status") == "ok" and (page.get("http_status") or 0) < 400
 
 
+def fetch_reason(page: dict) -> str:
+    """Why a page does not count: its fetch failure, or the class of the error code it answered."""
+    reason = page.get("fetch_status") or "not_checked"
+    if reason == "ok" and (page.get("http_status") or 0) >= 400:
+        return f"http_{page['http_status'] // 100}xx"
+    return reason
+
+
 @dataclass
 class Seen:
     """One entity's crawl: its stored pages and the probes the spider made."""
@@ -61,9 +69,8 @@ class Seen:
 
     def home_failure(self) -> str:
         """Why the home page could not be judged (a fetch status or http_<code>)."""
-        home = self.home or {}
-        reason = home.get("fetch_status") or "not_checked"
-        return f"http_{home.get('http_status')}" if reason == "ok" else reason
+        reason = fetch_reason(self.home or {})
+        return "not_checked" if reason == "ok" else reason  # answered, but nothing to read
 
     @cached_property
     def portal(self) -> list[dict]:

@@ -229,7 +229,7 @@ def criteria() -> dict[str, Criterion]:
 
 
 def _detect_params() -> dict[str, dict]:
-    from crawler.paths import config_path
+    from crawler.core.paths import config_path
 
     with open(config_path("criteria"), encoding="utf-8") as fh:
         raw = yaml.safe_load(fh) or {}

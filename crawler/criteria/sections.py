@@ -14,7 +14,7 @@ cues (config/keywords.yaml `sections` and `content`) and, for a few, a `rule` in
 | value | meaning |
 |---|---|
 | present | a link or heading led to a page of the section's kind (detail.decided_by says how) |
-| linked_broken | led to a page that failed or is an empty shell (status: http_404, soft_404, ...) |
+| linked_broken | led to a page that failed or is an empty shell (status: http_4xx, soft_404, ...) |
 | absent | the crawled portal shows no such section |
 | unknown | could not test: the home page failed, or the targets were never fetched |
 """
@@ -22,7 +22,7 @@ cues (config/keywords.yaml `sections` and `content`) and, for a few, a `rule` in
 from __future__ import annotations
 
 from crawler.criteria.base import Criterion, Verdict, unknown, verdict
-from crawler.criteria.observed import Seen, page_ok
+from crawler.criteria.observed import Seen, fetch_reason, page_ok
 from crawler.detect.priority import canonical
 from crawler.detect.sections import (
     STRONG,
@@ -50,10 +50,7 @@ def section(c: Criterion, seen: Seen) -> Verdict:
             if target.get("fetch_status") == "robots_disallowed":
                 unfetched = unfetched or (url, text)
             elif broken is None and strong:
-                status = target.get("fetch_status")
-                if status == "ok":
-                    status = f"http_{target.get('http_status')}"
-                broken = (url, text, target, status, target.get("error"), {})
+                broken = (url, text, target, fetch_reason(target), target.get("error"), {})
             continue
         facts = target.get("facts")
         if not facts or (not english and is_english(facts)):

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import yaml
 
+from crawler.core.quarters import Quarter
 from crawler.demo import certs, faults, model, national, portal, services
 from crawler.demo.common import base_url, dvc_url, format_date, shared_url
 from crawler.demo.server import SITE_FILE
 from crawler.demo.templates import section_path
-from crawler.quarters import Quarter
 
 DEFAULTS = {
     "entities": 12,

@@ -14,9 +14,9 @@ import math
 import random
 from datetime import date, timedelta
 
+from crawler.core.errors import InputError
+from crawler.core.quarters import Quarter
 from crawler.demo import vocab
-from crawler.errors import InputError
-from crawler.quarters import Quarter
 
 TEMPLATES = ("liferay", "modern", "classic", "sharepoint")
 GROUPS_ORDER = ("ministry", "gov_agency", "province")

@@ -17,9 +17,9 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from crawler.core.errors import InputError
 from crawler.demo import faults, national, portal, services
 from crawler.demo.common import Reply
-from crawler.errors import InputError
 
 SITE_FILE = "site.json"
 

@@ -6,8 +6,8 @@ from functools import lru_cache
 
 import yaml
 
+from crawler.core.paths import config_path
 from crawler.detect.text import fold
-from crawler.paths import config_path
 
 
 @lru_cache(maxsize=1)

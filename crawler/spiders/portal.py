@@ -19,12 +19,13 @@ from twisted.internet import task
 
 from crawler import catalogues
 from crawler.catalogues.config import platform
+from crawler.core.failures import classify_failure
+from crawler.crawl_store import CrawlStore
 from crawler.detect import robots
 from crawler.detect.page import analyze_page
 from crawler.detect.priority import canonical, is_asset, is_trap, link_priority
 from crawler.detect.sitemap import sitemap_urls
-from crawler.failures import classify_failure
-from crawler.pipelines import CrawlStore
+from crawler.middlewares import crawl_delay_found
 
 SECURITY_HEADERS = (
     "strict-transport-security",
@@ -70,22 +71,22 @@ class PortalSpider(scrapy.Spider):
         self.started = time.monotonic()
 
     # -- start and resume ---------------------------------------------------------------------
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        # Hosts of entities the registry allows on private addresses (the demo's loopback portals).
-        crawler.private_hosts = set(
+    def private_hosts(self) -> set[str]:
+        """Hosts of entities the registry allows on private addresses (the demo's loopback
+        portals, and its national portal beside them); the network-safety middleware asks for
+        them when the spider opens."""
+        hosts = {
             urlsplit(e[key]).netloc
-            for e in spider.entities.values()
+            for e in self.entities.values()
             if e.get("allow_private")
             for key in ("portal_url", "dvc_url")
             if e.get(key)
-        )
-        if spider.national.get("base") and any(
-            e.get("allow_private") for e in spider.entities.values()
-        ):  # the demo's national portal, on loopback like its entities
-            crawler.private_hosts.add(urlsplit(spider.national["base"]).netloc)
-        return spider
+        }
+        if self.national.get("base") and any(
+            e.get("allow_private") for e in self.entities.values()
+        ):
+            hosts.add(urlsplit(self.national["base"]).netloc)
+        return hosts
 
     async def start(self):
         self._ticker = task.LoopingCall(self._report)
@@ -346,7 +347,7 @@ class PortalSpider(scrapy.Spider):
         delay = rp.crawl_delay(ua)
         if delay:
             host = urlsplit(response.url).hostname
-            getattr(self.crawler, "crawl_delays", {})[host] = float(delay)
+            self.crawler.signals.send_catch_log(crawl_delay_found, host=host, delay=float(delay))
         base = entity["portal_url"]
         return {
             "robots": {

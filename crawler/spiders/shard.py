@@ -16,9 +16,9 @@ import json
 import os
 from pathlib import Path
 
-from crawler import locks, store
 from crawler.config import load_crawl_config, scrapy_settings
-from crawler.registry import Entity
+from crawler.core import locks, store
+from crawler.core.registry import Entity
 from crawler.spiders.portal import PortalSpider
 from crawler.tlsprobe import probe_all
 

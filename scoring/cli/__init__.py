@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from crawler import __version__
-from crawler.errors import InputError
-from crawler.paths import HOME_ENV
+from crawler.core.errors import InputError
+from crawler.core.paths import HOME_ENV
 from scoring.cli.browser import browser
 from scoring.cli.campaign import campaign
 from scoring.cli.check import check

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from crawler import store
-from crawler.errors import InputError
+from crawler.core import store
+from crawler.core.errors import InputError
 from scoring.cli.common import (
     db_option,
     emit,

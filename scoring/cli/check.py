@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from crawler.errors import InputError
-from crawler.paths import output_dir
+from crawler.core.errors import InputError
+from crawler.core.paths import output_dir
 from scoring.cli.common import (
     LiveProgress,
     db_option,

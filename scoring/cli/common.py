@@ -10,9 +10,9 @@ from collections.abc import Iterable
 
 import click
 
-from crawler.paths import output_dir
-from crawler.quarters import Quarter
-from crawler.store import DEFAULT_DB
+from crawler.core.paths import output_dir
+from crawler.core.quarters import Quarter
+from crawler.core.store import DEFAULT_DB
 
 
 def _parse_quarter(ctx, param, value):
@@ -139,7 +139,7 @@ class LiveProgress:
 def require_browser() -> None:
     """Stop a command that needs Chromium before it stores anything: one line, exit 2."""
     from crawler.browser import chromium
-    from crawler.errors import InputError
+    from crawler.core.errors import InputError
 
     try:
         chromium.require()
@@ -149,8 +149,8 @@ def require_browser() -> None:
 
 def sync_entities(db, quarter, entities_path) -> None:
     """Record the quarter's entities from a registry, for stages that may run before the crawl."""
-    from crawler import store
-    from crawler.registry import load_registry
+    from crawler.core import store
+    from crawler.core.registry import load_registry
 
     registry = load_registry(entities_path)
     store.sync_quarter_entities(db, quarter, registry.select(quarter), registry.content_hash)

@@ -6,8 +6,8 @@ import json
 
 import click
 
-from crawler import store
-from crawler.errors import InputError
+from crawler.core import store
+from crawler.core.errors import InputError
 from scoring.cli.common import db_option, format_option, quarter_option
 from scoring.evaluator_labels import compare_labels, load_labels
 

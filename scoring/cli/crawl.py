@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from crawler.errors import InputError
+from crawler.core.errors import InputError
 from scoring.cli.common import (
     LiveProgress,
     db_option,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from crawler import store
+from crawler.core import store
 from scoring.cli.common import db_option
 
 
@@ -18,7 +18,7 @@ def db():
 def init(db_path):
     """Create the database (or bring it to the current schema)."""
     database = store.connect(db_path)
-    click.echo(f"{db_path}: schema version {store.schema_version(database)}")
+    click.echo(f"{db_path}: schema {store.describe_schema(database)}")
 
 
 @db.command()
@@ -26,7 +26,7 @@ def init(db_path):
 def migrate(db_path):
     """Apply pending migrations to an existing database."""
     database = store.connect(db_path, create=False)
-    click.echo(f"{db_path}: at schema version {store.schema_version(database)}")
+    click.echo(f"{db_path}: at schema {store.describe_schema(database)}")
 
 
 @db.command()
@@ -34,7 +34,7 @@ def migrate(db_path):
 def info(db_path):
     """Schema version, tables and row counts, and the latest runs."""
     database = store.connect(db_path, create=False)
-    click.echo(f"{db_path}: schema version {store.schema_version(database)}")
+    click.echo(f"{db_path}: schema {store.describe_schema(database)}")
     for name, count in store.table_counts(database).items():
         click.echo(f"  {name:<18} {count:>9} rows")
     runs = list(database.query("select * from runs order by id desc limit 5"))

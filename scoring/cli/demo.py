@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
+from crawler.core.errors import InputError
+from crawler.core.paths import output_dir
 from crawler.demo.build import DEFAULTS, build_demo
 from crawler.demo.model import COMMUNE_PAGES, COMMUNE_SERVICES
-from crawler.errors import InputError
-from crawler.paths import output_dir
 from scoring.cli.common import progress, require_browser
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from crawler.registry import GROUPS, load_registry
+from crawler.core.registry import GROUPS, load_registry
 from scoring.cli.common import emit, entities_option, format_option, quarter_option
 
 COLUMNS = ["id", "group", "name_vi", "name_en", "portal_url", "dvc_url", "valid_from", "valid_to"]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from crawler import store
 from crawler.campaign import refuse_if_closed
+from crawler.core import store
 from scoring.cli.common import db_option, entities_option, progress, quarter_option, sync_entities
 from scoring.cli.score import model_option
 

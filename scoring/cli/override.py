@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from crawler import store
+from crawler.core import store
 from scoring.cli.common import db_option, emit, format_option, progress, quarter_option
 from scoring.cli.score import model_option
 

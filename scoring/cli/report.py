@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from crawler.paths import output_dir
+from crawler.core.paths import output_dir
 from scoring.cli.common import db_option, progress, quarter_option
 
 lang_option = click.option(

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import click
 
-from crawler import store
-from crawler.errors import InputError
-from crawler.paths import output_dir
+from crawler.core import store
+from crawler.core.errors import InputError
+from crawler.core.paths import output_dir
 from scoring.cli.common import db_option, emit, format_option, progress
 from scoring.cli.score import model_option
 

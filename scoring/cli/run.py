@@ -6,7 +6,7 @@ import json
 
 import click
 
-from crawler.paths import output_dir
+from crawler.core.paths import output_dir
 from scoring.cli.common import (
     db_option,
     entities_option,

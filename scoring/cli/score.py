@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from crawler import store
-from crawler.registry import base_group
+from crawler.core import store
+from crawler.core.registry import base_group
 from scoring.cli.common import (
     db_option,
     emit,

@@ -41,7 +41,7 @@ def parse(path, platform, url, fmt):
 @format_option("table", "json", "csv", default="table")
 def conflicts(quarter, db_path, entity_id, fmt):
     """Services whose level on the entity's portal differs from the national row (both shown)."""
-    from crawler import store
+    from crawler.core import store
 
     db = store.connect(db_path)
     sql = "select * from service_conflicts where quarter = ?"

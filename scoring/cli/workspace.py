@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from crawler import paths
+from crawler.core import paths
 from scoring.cli.common import emit, format_option, progress
 
 

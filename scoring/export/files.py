@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from crawler.registry import province_of
+from crawler.core.registry import province_of
 from scoring.dictionary import rows as dictionary_rows
 from scoring.export.i18n import COLUMNS, SHEETS
 from scoring.export.tables import GROUPS

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.errors import InputError
+from crawler.core.errors import InputError
 
 
 def shortfalls(criteria: list[dict]) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from crawler.errors import InputError
+from crawler.core.errors import InputError
 
 # In report order; their names are in config/labels.yaml (scoring/labels.py).
 GROUPS = ("ministry", "gov_agency", "province")

@@ -16,8 +16,8 @@ from pathlib import Path
 from datasette import Response, hookimpl
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from crawler import store
-from crawler.errors import InputError
+from crawler.core import store
+from crawler.core.errors import InputError
 
 PLUGIN = "egovrank-corrections"
 COOKIE = "egovrank_token"

@@ -12,7 +12,7 @@ import sqlite3
 
 import pytest
 
-from crawler.quarters import Quarter
+from crawler.core.quarters import Quarter
 from tests.benchmarks.harness import (
     QUICK,
     ROOT,

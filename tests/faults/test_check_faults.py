@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import psutil
 import pytest
 
-from crawler import store
+from crawler.core import store
 
 pytestmark = pytest.mark.faults
 QUARTER = "2026Q4"

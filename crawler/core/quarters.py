@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from crawler.errors import InputError
+from crawler.core.errors import InputError
 
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 

@@ -13,8 +13,8 @@ than `stale_after` (any host). kill -9 of a holder therefore costs nothing but t
 The same process may nest locks (`egovrank run` holds the quarter and calls each stage, which asks
 again): the inner one is granted and the outer one keeps owning the row.
 
-The table lives outside the numbered migrations (created here with IF NOT EXISTS) so the lock
-works on any database this egovrank opens and no stage's migration depends on it.
+The table is declared here (LOCKS) and created by the core migration set; each use also creates
+it IF NOT EXISTS, so the lock works on any database handed to it, migrated or not.
 """
 
 from __future__ import annotations
@@ -29,24 +29,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from crawler.errors import InputError
+from crawler.core.errors import InputError
+from crawler.core.schema import Column, Table
 
 HEARTBEAT_S = 15.0
 STALE_AFTER_S = 180.0
 
-_DDL = """
-CREATE TABLE IF NOT EXISTS locks (
-    quarter TEXT PRIMARY KEY,
-    stage TEXT NOT NULL,
-    pid INTEGER NOT NULL,
-    hostname TEXT NOT NULL,
-    proc_start REAL,
-    token TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    heartbeat_at TEXT NOT NULL,
-    heartbeat_epoch REAL NOT NULL
+LOCKS = Table(
+    "locks",
+    "The run lock: one run per database and quarter (crawler/core/locks.py).",
+    [
+        Column("quarter", str, "Quarter assessed, YYYYQn."),
+        Column("stage", str, "Stage holding the lock.", not_null=True),
+        Column("pid", int, "Holder's process id.", not_null=True),
+        Column("hostname", str, "Holder's machine.", not_null=True),
+        Column("proc_start", float, "Holder's process start time (pid reuse check)."),
+        Column("token", str, "Lock token.", not_null=True),
+        Column("started_at", str, "When taken (UTC).", not_null=True),
+        Column("heartbeat_at", str, "Last heartbeat (UTC).", not_null=True),
+        Column("heartbeat_epoch", float, "Last heartbeat (Unix time).", not_null=True),
+    ],
+    pk=("quarter",),
 )
-"""
+_DDL = LOCKS.sql(if_not_exists=True)[0]
 
 _local_holds: dict[tuple[str, str], int] = {}
 _local_mutex = threading.Lock()

@@ -26,8 +26,8 @@ CONFIG_FILES = {
     "labels": "labels.yaml",
 }
 # setup.py maps the repository's config/ to the package crawler.defaults in the wheel.
-SHIPPED_CONFIG = Path(__file__).resolve().parent / "defaults"
-CHECKOUT_CONFIG = Path(__file__).resolve().parents[1] / "config"
+SHIPPED_CONFIG = Path(__file__).resolve().parents[1] / "defaults"
+CHECKOUT_CONFIG = Path(__file__).resolve().parents[2] / "config"
 
 
 def workspace() -> Path | None:
@@ -78,7 +78,7 @@ def init_workspace(root: str | Path, *, force: bool = False) -> list[Path]:
     ROOT/output; refuses to overwrite an existing config unless forced. Returns what it wrote."""
     import shutil
 
-    from crawler.errors import InputError
+    from crawler.core.errors import InputError
 
     root = Path(root)
     target = root / "config"

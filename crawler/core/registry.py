@@ -18,9 +18,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from crawler.errors import InputError
-from crawler.paths import config_path
-from crawler.quarters import Quarter
+from crawler.core.errors import InputError
+from crawler.core.paths import config_path
+from crawler.core.quarters import Quarter
 
 GROUPS = ("ministry", "gov_agency", "province", "commune")
 # A commune is ranked among the communes of its province: its rank group (the `entity_group`

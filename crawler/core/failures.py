@@ -6,20 +6,9 @@ with that reason, never `absent`.
 
 from __future__ import annotations
 
-TAXONOMY = (
-    "dns_error",
-    "connect_error",
-    "timeout",
-    "tls_error",
-    "http_4xx",
-    "http_5xx",
-    "too_many_redirects",
-    "robots_disallowed",
-    "too_large",
-    "blocked",
-    "refused_unsafe",
-    "error",
-)
+from crawler.core.status import FAILURES
+
+TAXONOMY = FAILURES  # the names live with every other status, in crawler/core/status.py
 
 _BY_NAME = {
     "DNSLookupError": "dns_error",

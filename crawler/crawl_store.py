@@ -12,7 +12,8 @@ import json
 from datetime import date
 from functools import lru_cache
 
-from crawler import store
+from crawler.core import store
+from crawler.core.status import FrontierState
 from crawler.criteria import judge_entity
 from crawler.criteria.observed import Seen
 
@@ -37,7 +38,7 @@ class CrawlStore:
         if rows:
             with store.transaction(self.db):
                 self.db["frontier"].insert_all(
-                    [{**r, "quarter": self.quarter, "state": "queued"} for r in rows],
+                    [{**r, "quarter": self.quarter, "state": FrontierState.QUEUED} for r in rows],
                     pk=("quarter", "url"),
                     ignore=True,
                 )
@@ -56,11 +57,14 @@ class CrawlStore:
         with store.transaction(self.db):
             conn.execute(_upsert_sql("pages", tuple(row), ("quarter", "url")), list(row.values()))
             conn.execute(
-                "update frontier set state = 'done' where quarter = ? and url = ?",
-                [self.quarter, page["url"]],
+                "update frontier set state = ? where quarter = ? and url = ?",
+                [FrontierState.DONE, self.quarter, page["url"]],
             )
             if new_frontier:
-                rows = [{**r, "quarter": self.quarter, "state": "queued"} for r in new_frontier]
+                rows = [
+                    {**r, "quarter": self.quarter, "state": FrontierState.QUEUED}
+                    for r in new_frontier
+                ]
                 columns = tuple(rows[0])  # a row without one of them fails, never shifts values
                 conn.executemany(
                     _insert_ignore_sql("frontier", columns), [[r[c] for c in columns] for r in rows]
