@@ -37,6 +37,8 @@ def test_report_html_is_vietnamese_with_published_columns(db, tmp_path):
     assert html.count('class="trend"') >= 5 + 2
     audit = (out / "audit" / "hue.html").read_text(encoding="utf-8")
     assert "Diễn biến qua các quý" in audit and "2026Q3" in audit and "Giới thiệu" in audit
+    # each criterion carries the registry's meaning and legal basis
+    assert 'title="introduction; functions, tasks, powers (D42 4(1)(e); D43 10)"' in audit
 
 
 def test_english_edition_and_workbook_headings(db, tmp_path):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from crawler.criteria import registry
 from scoring import observe
 from scoring.export import charts, i18n, tables
 from scoring.export.files import workbook_sheets, write_csv, write_json, write_xlsx
@@ -207,6 +208,7 @@ def _audit_pages(
                 **c,
                 **_evidence_of(findings.get((eid, c["criterion"]), {})),
                 "derived": _derived_evidence(derived.get(eid, {}).get(c["criterion"])),
+                "meaning": _meaning(c["criterion"]),
             }
             for c in criteria
             if c["entity_id"] == eid
@@ -270,6 +272,12 @@ def _copy_shot(path: str | None, folder: Path, name: str) -> str | None:
     if not target.exists():
         shutil.copyfile(path, target)
     return f"evidence/{name}/{target.name}"
+
+
+def _meaning(cid: str) -> str:
+    """The registry's one-line meaning and legal basis of a criterion (crawler/criteria)."""
+    c = registry.criteria().get(cid)
+    return f"{c.description} ({c.basis})" if c else ""
 
 
 def _derived_evidence(v: dict | None) -> dict | None:
