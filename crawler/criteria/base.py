@@ -3,8 +3,9 @@
 A detector is a pure function `judge(criterion, seen) -> Verdict`: it is written for one
 criterion (or, for the information sections, for any criterion of its family, told apart by the
 declaration's cues and rule) and never names its id; the registry binds ids to detectors. A
-verdict whose value is outside its criterion's vocabulary is a bug in the detector, raised where
-the verdict is made so the detector's own tests catch it.
+verdict whose value is outside its criterion's vocabulary is a bug in the detector:
+`Criterion.check` raises it, and the detectors' own tests judge with `strict=True` so it fails
+there, not at score time.
 """
 
 from __future__ import annotations
