@@ -293,8 +293,9 @@ def test_declared_rows_and_conflicts_in_a_real_database(tmp_path):
 
 
 def test_browser_fallback_asks_only_for_refused_agencies_without_rows(tmp_path):
-    """403/429/5xx answers and reads the open circuit never sent are refused; a 200, a 404 or an
-    entity that has rows already is not: the fallback never reads what the API gave."""
+    """403/429/5xx answers and reads the open circuit never sent are refused; a 200, a 404, a
+    host that does not resolve or an entity that has rows already is not: the fallback never
+    reads what the API gave."""
     from crawler.browser.national import ADAPTER, own_rows, refused
     from crawler.crawl_store import CrawlStore
 
@@ -303,6 +304,7 @@ def test_browser_fallback_asks_only_for_refused_agencies_without_rows(tmp_path):
     for eid, agency, status, fetch in [
         ("a", "H26", 403, "http_4xx"), ("b", "H27", None, "ignored"), ("c", "H28", 200, "ok"),
         ("d", "H29", 404, "http_4xx"), ("e", "H30", 503, "http_5xx"),
+        ("f", "H31", None, "dns_error"),  # a host that does not resolve: no browser either
     ]:  # fmt: skip
         crawl.save_page({"url": f"{api}#agency={agency}&lastId=", "entity_id": eid,
                          "site": "national", "host": "127.3.0.3:8765", "depth": 0,
@@ -310,9 +312,9 @@ def test_browser_fallback_asks_only_for_refused_agencies_without_rows(tmp_path):
     crawl.save_declared(
         "e", [{"code": "1.004222.01", "agency_code": "H30", "declared": "full"}], api
     )
-    got = {eid: refused(crawl.db, "2026Q4", eid) for eid in "abcde"}
+    got = {eid: refused(crawl.db, "2026Q4", eid) for eid in "abcdef"}
     base = "http://127.3.0.3:8765"
-    assert got == {"a": [(base, "H26")], "b": [(base, "H27")], "c": [], "d": [], "e": []}
+    assert got == {"a": [(base, "H26")], "b": [(base, "H27")], "c": [], "d": [], "e": [], "f": []}
     rows = [{"code": "1.1", "agency_code": a} for a in ("H26", "H26.105", "H261", "H27")]
     assert [(r["agency_code"], r["adapter"]) for r in own_rows(rows, "H26")] == [
         ("H26", ADAPTER), ("H26.105", ADAPTER)]  # fmt: skip

@@ -24,6 +24,10 @@ from crawler.catalogues.config import platform
 ADAPTER = "national_new (browser fallback)"
 
 
+# A host the crawl could not reach at all: the browser would not reach it either.
+UNREACHABLE = ("ok", "dns_error", "connect_error", "tls_error")
+
+
 def refused(db, quarter: str, entity_id: str) -> list[tuple[str, str]]:
     """(API base, agency code) of the national reads the crawl was refused and has no rows for."""
     if db.execute(
@@ -39,7 +43,7 @@ def refused(db, quarter: str, entity_id: str) -> list[tuple[str, str]]:
         "and site = 'national'",
         [quarter, entity_id],
     ).fetchall():
-        if status in breaker or (status is None and fetch != "ok"):
+        if status in breaker or (status is None and fetch not in UNREACHABLE):
             parts = urlsplit(url)
             agency = parse_qs(parts.fragment).get("agency", [""])[0]
             if agency and parts.path == rows_path:
