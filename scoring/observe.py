@@ -109,11 +109,11 @@ def load(db, quarter: str, entity_ids: list[str], criteria: list[str]) -> dict[s
     return by_entity
 
 
-def derived_verdicts(db, quarter: str) -> dict[str, dict[str, dict]]:
+def derived_verdicts(db, quarter: str, findings: list[dict]) -> dict[str, dict[str, dict]]:
     """verdicts[entity_id][criterion] of the derived service criteria, with their evidence
-    (the services each share counts, its interval), for the audit pages."""
+    (the services each share counts, its interval), from the quarter's findings the caller read."""
     found: dict[str, dict] = {}
-    for row in db.query("select * from findings where quarter = ?", [quarter]):
+    for row in findings:
         found.setdefault(row["entity_id"], {})[row["criterion"]] = row
     services, checks, samples = _grouped(db, quarter)
     return {

@@ -25,7 +25,7 @@ ADAPTER = "national_new (browser fallback)"
 
 
 # A host the crawl could not reach at all: the browser would not reach it either.
-UNREACHABLE = ("ok", "dns_error", "connect_error", "tls_error")
+UNREACHABLE = ("dns_error", "connect_error", "tls_error")
 
 
 def refused(db, quarter: str, entity_id: str) -> list[tuple[str, str]]:
@@ -43,7 +43,8 @@ def refused(db, quarter: str, entity_id: str) -> list[tuple[str, str]]:
         "and site = 'national'",
         [quarter, entity_id],
     ).fetchall():
-        if status in breaker or (status is None and fetch not in UNREACHABLE):
+        unanswered = status is None and fetch != "ok"  # e.g. never sent: the circuit was open
+        if status in breaker or (unanswered and fetch not in UNREACHABLE):
             parts = urlsplit(url)
             agency = parse_qs(parts.fragment).get("agency", [""])[0]
             if agency and parts.path == rows_path:

@@ -185,8 +185,9 @@ def _audit_pages(
     audit_dir.mkdir(exist_ok=True)
     template = env.get_template("audit.html.j2")
     by_entity = {r["entity_id"]: r for r in rankings}
-    findings = {(f["entity_id"], f["criterion"]): f for f in tables.findings(db, quarter)}
-    derived = observe.derived_verdicts(db, quarter)
+    finding_rows = tables.findings(db, quarter)
+    findings = {(f["entity_id"], f["criterion"]): f for f in finding_rows}
+    derived = observe.derived_verdicts(db, quarter, finding_rows)
     group_means = tables.group_history(history)
     decimal = "," if labels.lang == "vi" else "."
     written = []
