@@ -18,7 +18,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
 from crawler.browser import jobs, persist
-from crawler.browser.audit import audit_page, render_catalogue
+from crawler.browser.audit import audit_page, audit_timed_out, render_catalogue
 from crawler.browser.citizen import citizen_link
 from crawler.browser.pool import BrowserPool
 from crawler.browser.walk import walk_service
@@ -90,12 +90,13 @@ async def run_checks(
     audits: bool = True,
     recycle_every: int = 100,
     log: Callable[[str], None] = print,
-    steps: tuple[str, ...] = ("catalogues", "services", "audits"),
+    steps: tuple[str, ...] = ("catalogues", "national", "services", "audits"),
 ) -> dict:
-    """Render JS catalogues, walk every pending service, audit a few pages per entity.
+    """Render JS catalogues, read refused national rows, walk every pending service, audit a
+    few pages per entity.
 
-    `steps` lets the cluster coordinator run the catalogues and the audits here while the
-    service walks go to the queue (crawler/cluster/checks.py); the plan is always made."""
+    `steps` lets the cluster coordinator read the national rows here while the other browser
+    jobs go to the queue (crawler/cluster/checks.py); the plan is always made."""
     blocked: list = []
     stats = {"checks": 0, "timeouts": 0, "crashes": 0, "catalogue_services": 0, "audits": 0}
     count = getattr(log, "count", None)  # a live bar, when stderr is a terminal
@@ -112,7 +113,7 @@ async def run_checks(
                 persist.save_rendered(db, quarter, eid, url, found)
                 stats["catalogue_services"] += len(found or [])
 
-        if "catalogues" in steps:  # national rows the API refused the crawler, read in Chromium
+        if "national" in steps:  # national rows the API refused the crawler, read in Chromium
             from crawler.browser.national import national_fallback
 
             stats["national_fallback_rows"] = await national_fallback(
@@ -194,7 +195,7 @@ async def run_checks(
                             audit_page(ctx, url, timeout_ms=timeout_ms), timeout_s
                         )
                     except TimeoutError:
-                        audit = {"url": url, "status": "timeout"}
+                        audit = audit_timed_out(url)
                     persist.save_audit(db, quarter, eid, audit)
                     stats["audits"] += 1
                 persist.save_audit_findings(db, quarter, eid)

@@ -1,13 +1,15 @@
-"""Browser checks on a PostgreSQL-backed queue (procrastinate): one job per service check.
+"""The browser stage on a PostgreSQL-backed queue (procrastinate): one job per browser job.
 
-- Per-host concurrency across every node: a host's checks get `lock=host#slot` with
-  `per_host` slots, and procrastinate runs jobs sharing a lock one after another, whichever
-  worker takes them. `queueing_lock=quarter:url` stops a second copy being queued.
-- A crashed check (the browser died, the worker raised) is retried by procrastinate; a site
-  that fails is a result (status error/timeout), stored like any other.
+Three kinds of job, one task each: a service walk (`egovrank.check_service`), a JS catalogue
+rendered (`egovrank.render_catalogue`) and a page audit (`egovrank.audit_page`).
+- Per-host concurrency across every node: a host's jobs get `lock=host#slot` with `per_host`
+  slots, and procrastinate runs jobs sharing a lock one after another, whichever worker takes
+  them. `queueing_lock=quarter:kind:url` stops a second copy being queued.
+- A crashed job (the browser died, the worker raised) is retried by procrastinate; a site that
+  fails is a result (status error/timeout, a catalogue that did not render), stored like any other.
 - A killed worker leaves its job `doing`, holding its lock: stalled jobs (no worker heartbeat for
   `stalled_after_s`) are retried by a periodic task every minute and by the waiting coordinator.
-- Results go to `egovrank_check_results`, keyed by (quarter, url): a job that runs twice only
+- Results go to `egovrank_results`, keyed by (quarter, kind, url): a job that runs twice only
   overwrites. The coordinator imports them into the quarter database.
 """
 
@@ -25,17 +27,23 @@ from procrastinate import exceptions as pexc
 from procrastinate.schema import SchemaManager
 
 QUEUE = "checks"
-TASK = "egovrank.check_service"
+TASKS = {
+    "walk": "egovrank.check_service",
+    "catalogue": "egovrank.render_catalogue",
+    "audit": "egovrank.audit_page",
+}
+TASK = TASKS["walk"]
 
 RESULTS_DDL = """
-CREATE TABLE IF NOT EXISTS egovrank_check_results (
+CREATE TABLE IF NOT EXISTS egovrank_results (
     quarter TEXT NOT NULL,
+    kind TEXT NOT NULL,  -- walk, catalogue or audit
     url TEXT NOT NULL,
     entity_id TEXT NOT NULL,
     result TEXT NOT NULL,  -- JSON as written (JSONB would reorder keys of `steps`)
     worker TEXT NOT NULL,
     finished_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-    PRIMARY KEY (quarter, url)
+    PRIMARY KEY (quarter, kind, url)
 );
 CREATE TABLE IF NOT EXISTS egovrank_check_running (
     quarter TEXT NOT NULL,
@@ -58,14 +66,9 @@ def make_app(
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=dsn))
     _worker_state["stalled_after_s"] = stalled_after_s
 
-    @app.task(
-        name=TASK,
-        queue=QUEUE,
-        pass_context=True,
-        retry=procrastinate.RetryStrategy(max_attempts=max_attempts - 1, wait=1),
-    )
-    async def check_service(context, **job) -> None:
-        await _check_one(context, job)
+    retry = procrastinate.RetryStrategy(max_attempts=max_attempts - 1, wait=1)
+    for kind, name in TASKS.items():
+        app.task(name=name, queue=QUEUE, pass_context=True, retry=retry)(_runner(kind))
 
     @app.periodic(cron="* * * * *", periodic_id="reclaim")
     @app.task(name="egovrank.reclaim_stalled", queue=QUEUE, queueing_lock="reclaim_stalled")
@@ -93,13 +96,14 @@ async def ensure_schema(dsn: str) -> None:
 
 async def reclaim_stalled(app: procrastinate.App, stalled_after_s: float) -> int:
     """Retry the jobs whose worker stopped sending heartbeats (killed, or its machine died)."""
-    stalled = await app.job_manager.get_stalled_jobs(
-        queue=QUEUE, task_name=TASK, seconds_since_heartbeat=stalled_after_s
-    )
     n = 0
-    for job in stalled:
-        await app.job_manager.retry_job(job)
-        n += 1
+    for name in TASKS.values():
+        stalled = await app.job_manager.get_stalled_jobs(
+            queue=QUEUE, task_name=name, seconds_since_heartbeat=stalled_after_s
+        )
+        for job in stalled:
+            await app.job_manager.retry_job(job)
+            n += 1
     return n
 
 
@@ -115,14 +119,15 @@ def host_locks(jobs: list[dict], per_host: int) -> list[str]:
     return out
 
 
-async def defer_checks(app, jobs: list[dict], *, per_host: int) -> int:
-    """Queue one job per check; returns how many were newly queued (others already were)."""
-    task = app.tasks[TASK]
+async def defer(app, kind: str, jobs: list[dict], *, per_host: int) -> int:
+    """Queue one job of this kind per item; returns how many were newly queued (others already
+    were)."""
+    task = app.tasks[TASKS[kind]]
     queued = 0
     for job, lock in zip(jobs, host_locks(jobs, per_host), strict=True):
         try:
             await task.configure(
-                lock=lock, queueing_lock=f"{job['quarter']}:{job['url']}"
+                lock=lock, queueing_lock=f"{job['quarter']}:{kind}:{job['url']}"
             ).defer_async(**job)
             queued += 1
         except pexc.AlreadyEnqueued:
@@ -159,11 +164,18 @@ async def close_worker_browser() -> None:
             await pw.stop()
 
 
-async def _check_one(context, job: dict) -> None:
-    from playwright.async_api import Error as PlaywrightError
+def _runner(kind: str):
+    async def run(context, **job) -> None:
+        await _run_job(context, kind, job)
 
-    from crawler.browser.stage import timed_out
-    from crawler.browser.walk import walk_service
+    run.__name__ = f"run_{kind}"
+    return run
+
+
+async def _run_job(context, kind: str, job: dict) -> None:
+    """Run one browser job in this worker's Chromium and store its result; raise CheckCrashed
+    when the browser, not the site, failed (procrastinate then retries the job)."""
+    from playwright.async_api import Error as PlaywrightError
 
     conn = context.app.connector
     worker = f"{socket.gethostname()}:{os.getpid()}"
@@ -176,12 +188,45 @@ async def _check_one(context, job: dict) -> None:
         p=os.getpid(),
     )
     pool = await _pool()
-    timeout_s = float(job["timeout_s"])
-    timeout_ms = int(timeout_s * 1000 * 0.6)
     host = urlsplit(job["url"]).netloc
-    ctx, key = await pool.context(host, bool(job["allow_private"]))
+    ctx, key = await pool.context(
+        host, bool(job["allow_private"]), width=375 if kind == "audit" else 1280
+    )
+    try:
+        result = await JOBS[kind](pool, ctx, key, job)
+    except PlaywrightError as exc:
+        raise CheckCrashed(str(exc).splitlines()[0]) from None
+    if not ctx.browser.is_connected():
+        raise CheckCrashed("browser closed during the job")
+    await conn.execute_query_async(
+        "INSERT INTO egovrank_results (quarter, kind, url, entity_id, result, worker) "
+        "VALUES (%(q)s, %(k)s, %(u)s, %(e)s, %(r)s, %(w)s) "
+        "ON CONFLICT (quarter, kind, url) DO UPDATE "
+        "SET result = EXCLUDED.result, worker = EXCLUDED.worker, finished_at = now()",
+        q=job["quarter"],
+        k=kind,
+        u=job["url"],
+        e=job["entity_id"],
+        r=json.dumps(result, ensure_ascii=False, default=str),
+        w=worker,
+    )
+
+
+def _limits(job: dict) -> tuple[float, int]:
+    """The whole job's limit in seconds and a step's in ms, as on one machine."""
+    timeout_s = float(job["timeout_s"])
+    return timeout_s, int(timeout_s * 1000 * 0.6)
+
+
+async def _walk(pool, ctx, key, job: dict) -> dict:
+    from playwright.async_api import Error as PlaywrightError
+
+    from crawler.browser.stage import timed_out
+    from crawler.browser.walk import walk_service
+
+    timeout_s, timeout_ms = _limits(job)
     page = await pool.page(ctx, key)
-    service = {"url": job["url"], "entity_id": job["entity_id"]}
+    service = {k: job.get(k) for k in ("url", "entity_id", "citizen_url")}
     try:
         result = await asyncio.wait_for(
             walk_service(
@@ -194,26 +239,35 @@ async def _check_one(context, job: dict) -> None:
             ),
             timeout_s,
         )
-        if not ctx.browser.is_connected():
-            raise CheckCrashed("browser closed during the check")
-        await pool.release(key, page)
+        if ctx.browser.is_connected():
+            await pool.release(key, page)
     except TimeoutError:
         if not ctx.browser.is_connected():
             raise CheckCrashed("browser closed during the check") from None
         await pool.drop(key)
         result = timed_out(job["url"])
-    except PlaywrightError as exc:
+    except PlaywrightError:
         with contextlib.suppress(PlaywrightError):
             await page.close()
-        raise CheckCrashed(str(exc).splitlines()[0]) from None
-    result = {k: v for k, v in result.items() if k != "elapsed_s"}
-    await conn.execute_query_async(
-        "INSERT INTO egovrank_check_results (quarter, url, entity_id, result, worker) "
-        "VALUES (%(q)s, %(u)s, %(e)s, %(r)s, %(w)s) ON CONFLICT (quarter, url) DO UPDATE "
-        "SET result = EXCLUDED.result, worker = EXCLUDED.worker, finished_at = now()",
-        q=job["quarter"],
-        u=job["url"],
-        e=job["entity_id"],
-        r=json.dumps(result, ensure_ascii=False, default=str),
-        w=worker,
-    )
+        raise
+    return {k: v for k, v in result.items() if k != "elapsed_s"}
+
+
+async def _catalogue(pool, ctx, key, job: dict) -> dict:
+    from crawler.browser.audit import render_catalogue
+
+    _, timeout_ms = _limits(job)
+    return {"services": await render_catalogue(ctx, job["url"], timeout_ms=timeout_ms)}
+
+
+async def _audit(pool, ctx, key, job: dict) -> dict:
+    from crawler.browser.audit import audit_page, audit_timed_out
+
+    timeout_s, timeout_ms = _limits(job)
+    try:
+        return await asyncio.wait_for(audit_page(ctx, job["url"], timeout_ms=timeout_ms), timeout_s)
+    except TimeoutError:
+        return audit_timed_out(job["url"])
+
+
+JOBS = {"walk": _walk, "catalogue": _catalogue, "audit": _audit}

@@ -1,4 +1,4 @@
-"""`egovrank worker`: a browser node taking service checks from the cluster's queue."""
+"""`egovrank worker`: a browser node taking browser jobs (catalogues, walks, audits) from the queue."""
 
 from __future__ import annotations
 
@@ -15,13 +15,14 @@ from scoring.cli.common import progress
     type=click.Path(),
     help="cluster.yaml naming the PostgreSQL of the check queue.",
 )
-@click.option("--concurrency", default=2, show_default=True, help="Checks in flight here.")
+@click.option("--concurrency", default=2, show_default=True, help="Browser jobs in flight here.")
 @click.option("--name", default=None, help="Worker name in procrastinate's logs.")
 @click.option(
     "--once", is_flag=True, help="Stop when the queue is empty (default: run until stopped)."
 )
 def worker(cluster_path, concurrency, name, once):
-    """Run browser checks from the cluster queue until stopped (SIGTERM finishes the job)."""
+    """Run browser jobs (JS catalogues, service walks, page audits) from the cluster queue until
+    stopped (SIGTERM finishes the job in hand)."""
     import asyncio
 
     from crawler.cluster.config import load_cluster
@@ -30,5 +31,5 @@ def worker(cluster_path, concurrency, name, once):
 
     cluster = load_cluster(cluster_path)
     require_browser()
-    progress(f"worker: checks from {cluster.path}, {concurrency} in flight")
+    progress(f"worker: browser jobs from {cluster.path}, {concurrency} in flight")
     asyncio.run(run_worker(cluster, concurrency=concurrency, name=name, wait=not once))
