@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from datetime import date
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ from scrapy.crawler import CrawlerProcess
 
 from crawler.config import load_crawl_config, scrapy_settings
 from crawler.core.stage import Entities, Outcome, Stage, StageResult, run_stage
+from crawler.spiders.national import NationalSpider
 from crawler.spiders.portal import PortalSpider
 from crawler.tlsprobe import probe_all
 
@@ -46,7 +48,19 @@ def crawl(
                 cluster, stage, cfg=cfg, as_of=as_of, config_path=config_path,
                 polite=polite, max_pages=max_pages, ca_file=ca_file, log=log,
             )  # fmt: skip
-            return Outcome(result, record={k: v for k, v in result.items() if k != "entities"})
+            ok = True
+            if national_settings(cfg, national_api)["base"]:  # the one national host, here
+                t = time.monotonic()
+                national = run_crawl(
+                    stage, cfg=cfg, as_of=as_of, polite=polite, national_api=national_api,
+                    log=log, national_only=True,
+                )  # fmt: skip
+                ok = national["status"] == "done"
+                result |= {"national_s": round(time.monotonic() - t, 2),
+                           "national_status": national["status"],
+                           "entities": national["entities"]}  # fmt: skip
+            record = {k: v for k, v in result.items() if k != "entities"}
+            return Outcome(result, ok=ok, record=record)
         result = run_crawl(
             stage, cfg=cfg, as_of=as_of, polite=polite, ca_file=ca_file,
             national_api=national_api, log=log,
@@ -74,13 +88,22 @@ def run_crawl(
     ca_file: str | None = None,
     national_api: str | None = None,
     log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
+    national_only: bool = False,
 ) -> dict:
-    """Crawl the stage's entities in one Scrapy process; return the per-entity summary."""
+    """Crawl the stage's entities in one Scrapy process; return the per-entity summary.
+
+    `national_only`: read only the national rows (crawler/spiders/national.py)."""
     quarter, entities = stage.quarter, stage.entities
+    what = "national rows of " if national_only else ""
     log(
-        f"crawl {quarter}: {len(entities)} entities, as of {as_of}, politeness {'on' if polite else 'off'}"
+        f"crawl {quarter}: {what}{len(entities)} entities, as of {as_of}, "
+        f"politeness {'on' if polite else 'off'}"
     )
-    tls = probe_all([e.portal_url for e in entities if e.portal_url], cafile=ca_file)
+    if national_only:
+        spider, tls = NationalSpider, {}
+    else:
+        spider = PortalSpider
+        tls = probe_all([e.portal_url for e in entities if e.portal_url], cafile=ca_file)
     national = national_settings(cfg, national_api)
     settings = scrapy_settings(cfg, polite=polite)
     if national["base"]:
@@ -88,7 +111,7 @@ def run_crawl(
         if not polite:
             settings["CATALOGUE_API_MIN_DELAY"] = national.get("relaxed_min_delay_s", 0.0)
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(PortalSpider)
+    crawler = process.create_crawler(spider)
     process.crawl(
         crawler,
         quarter=str(quarter),

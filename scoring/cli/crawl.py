@@ -81,11 +81,6 @@ def crawl(
     if cluster_path:
         from crawler.cluster.config import load_cluster
 
-        if national_api:
-            raise InputError(
-                "--national-api does not work with --cluster yet (shard jobs read the portals "
-                "only); crawl the national rows on one machine"
-            )
         cluster = load_cluster(cluster_path)
     live = LiveProgress("entities")
     try:
