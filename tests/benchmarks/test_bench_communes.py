@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import resource
 import signal
 import sqlite3
 import subprocess
@@ -54,6 +55,58 @@ def run(*args, log: Path):
         done = subprocess.run([*EG, *args], stdout=fh, stderr=subprocess.STDOUT, timeout=4 * 3600)
     assert done.returncode == 0, log.read_text(encoding="utf-8", errors="replace")[-2000:]
     return time.monotonic() - t
+
+
+def proc_cpu(pids: list[int]) -> float:
+    """CPU seconds of these live processes and of the children they have reaped."""
+    total = 0
+    for pid in pids:
+        with suppress(FileNotFoundError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu() -> float:
+    """CPU seconds of this process's reaped children (the stage commands, the workers)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def daemon_pids(tmp_path: Path, dsn: str) -> list[int]:
+    """The Scrapyd daemons (our children, run from node folders) and the PostgreSQL postmaster
+    (the one process whose command line still names its port): their shard crawls and backends
+    are reaped into them."""
+    port = dsn.rsplit(":", 1)[1].split("/")[0]
+    out = []
+    for p in Path("/proc").iterdir():
+        if not p.name.isdigit():
+            continue
+        with suppress(OSError):
+            argv = (p / "cmdline").read_bytes().split(b"\0")
+            ppid = int((p / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            in_node = os.readlink(p / "cwd").startswith(str(tmp_path / "node"))
+            if (in_node and ppid == os.getpid()) or (b"-p" in argv and port.encode() in argv):
+                out.append(int(p.name))
+    return out
+
+
+class CpuMeter:
+    """CPU seconds a stage cost on this machine: its command and workers, plus (cluster
+    stages) the daemons; the demo server apart, the same work on both sides."""
+
+    def __init__(self, server_pid: int, daemons: list[int]):
+        self.server, self.daemons = server_pid, daemons
+
+    def read(self) -> tuple[float, float, float]:
+        return children_cpu(), proc_cpu(self.daemons), proc_cpu([self.server])
+
+    def stage(self, before, *, cluster: bool) -> dict:
+        after = self.read()
+        d = [round(a - b, 1) for a, b in zip(after, before, strict=True)]
+        own = d[0] + (d[1] if cluster else 0.0)
+        return {"cpu_s": round(own, 1), "daemons_cpu_s": d[1] if cluster else 0.0,
+                "server_cpu_s": d[2], "load_avg_5min": round(os.getloadavg()[1], 2)}  # fmt: skip
 
 
 def node_gaps(tmp_path: Path, coordinator: tuple[str, str]) -> dict:
@@ -129,7 +182,7 @@ def test_commune_quarter_throughput(tmp_path):
     logs.mkdir()
     with ExitStack() as st:
         t = time.monotonic()
-        st.enter_context(running_demo(demo, timeout=600))
+        server = st.enter_context(running_demo(demo, timeout=600))
         serve_s = time.monotonic() - t
         nodes = [st.enter_context(scrapyd_node(tmp_path / f"node{i}")) for i in range(NODES)]
         dsn = st.enter_context(postgres_cluster())
@@ -139,13 +192,18 @@ def test_commune_quarter_throughput(tmp_path):
                 "shard_size": shard_size, "evidence": str(tmp_path / "ev2"), "poll_s": 0.5}  # fmt: skip
         cluster = tmp_path / "cluster.yaml"
         cluster.write_text(yaml.safe_dump(spec), encoding="utf-8")
+        meter = CpuMeter(server.pid, daemon_pids(tmp_path, dsn))
+        cpu, at = {}, meter.read()
         crawl_one = run("crawl", *common, "--db", str(one), log=logs / "crawl-one.log")
+        cpu["crawl_one"], at = meter.stage(at, cluster=False), meter.read()
         crawl_cl = run("crawl", *common, "--db", str(cl), "--cluster", str(cluster),
                        log=logs / "crawl-cluster.log")  # fmt: skip
+        cpu["crawl_cluster"], at = meter.stage(at, cluster=True), meter.read()
         check_one = check_cl = None
         if SAMPLE:
             check_one = run("check", *check, "--db", str(one), "--evidence",
                             str(tmp_path / "ev1"), log=logs / "check-one.log")  # fmt: skip
+            cpu["check_one"], at = meter.stage(at, cluster=False), meter.read()
             workers = [
                 subprocess.Popen([*EG, "worker", "--cluster", str(cluster), "--concurrency", "2"],
                                  stdout=(logs / f"worker{i}.log").open("wb"),
@@ -161,6 +219,7 @@ def test_commune_quarter_throughput(tmp_path):
                         os.killpg(w.pid, signal.SIGTERM)
                 for w in workers:
                     w.wait(timeout=120)
+            cpu["check_cluster"] = meter.stage(at, cluster=True)
     pages = {"one": count(one, "pages"), "cluster": count(cl, "pages")}
     checks = {"one": count(one, "service_checks"), "cluster": count(cl, "service_checks")}
     with sqlite3.connect(cl) as conn:
@@ -187,12 +246,24 @@ def test_commune_quarter_throughput(tmp_path):
         "load_avg_after": [round(x, 2) for x in os.getloadavg()],
     }  # fmt: skip
     out["crawl_share"] = round(out["cluster"]["pages_per_s"] / out["one"]["pages_per_s"], 2)
+    # per CPU second: what distribution costs whatever bounds the wall time (requests in flight)
+    out["cpu"] = cpu
+    for side in ("one", "cluster"):
+        out[side]["pages_per_cpu_s"] = round(pages[side] / cpu[f"crawl_{side}"]["cpu_s"], 2)
+    out["crawl_cpu_share"] = round(
+        out["cluster"]["pages_per_cpu_s"] / out["one"]["pages_per_cpu_s"], 2
+    )
     if SAMPLE:
         out["one"].update(check_s=round(check_one, 1),
                           checks_per_s=round(checks["one"] / check_one, 2))  # fmt: skip
         out["cluster"].update(check_s=round(check_cl, 1),
                               checks_per_s=round(checks["cluster"] / check_cl, 2))  # fmt: skip
         out["check_share"] = round(out["cluster"]["checks_per_s"] / out["one"]["checks_per_s"], 2)
+        for side in ("one", "cluster"):
+            out[side]["checks_per_cpu_s"] = round(checks[side] / cpu[f"check_{side}"]["cpu_s"], 3)
+        out["check_cpu_share"] = round(
+            out["cluster"]["checks_per_cpu_s"] / out["one"]["checks_per_cpu_s"], 2
+        )
         for side, db in (("one", one), ("cluster", cl)):
             out[side].update(walk_span(db))
             out[side]["walks_per_s"] = round(checks[side] / max(1, out[side]["walks_s"]), 2)
