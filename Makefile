@@ -52,7 +52,7 @@ test-wheel: $(STAMP) output/browser.json
 # The cluster path against one machine: 3 Scrapyd nodes and a PostgreSQL started by the test
 # itself (apt-get installs postgresql when missing), kills included (~5 min on 2 cores).
 test-cluster: setup
-	$(BIN)/python -m pytest -q -m cluster tests/test_cluster.py -s
+	$(BIN)/python -m pytest -q -m cluster tests/test_cluster_queue.py tests/test_cluster.py -s
 
 # A commune-scale quarter (56 + 3,300 demo portals) through the cluster path and in one process
 # (docs/benchmarks.md; about two hours on 2 cores). Not part of `make bench`.

@@ -180,3 +180,11 @@ def test_cli_bad_cluster_file_is_one_line_exit_2_nothing_stored(tmp_path, comman
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "`queue.per_host`" in lines[0] and str(bad) in lines[0]
     assert not db.exists()
+
+
+def test_host_locks_deal_a_hosts_slots_round_robin():
+    from crawler.cluster.queue import host_locks
+
+    jobs = [{"url": u} for u in ("http://a/1", "http://a/2", "http://b/1", "http://a/3")]
+    assert host_locks(jobs, 2) == ["a#0", "a#1", "b#0", "a#0"]
+    assert host_locks(jobs, 1) == ["a#0", "a#0", "b#0", "a#0"]
