@@ -35,6 +35,19 @@ def item(entity: str, url: str = SHARED) -> dict:
     return {"url": url, "entity_id": entity, "timeout_s": 5, "allow_private": False}
 
 
+async def stored(app, kind: str, url: str, entity: str, result: dict) -> None:
+    """A result a worker of an earlier run left in the queue database."""
+    await app.connector.execute_query_async(
+        "INSERT INTO egovrank_results (quarter, kind, url, entity_id, result, worker) "
+        "VALUES (%(q)s, %(k)s, %(u)s, %(e)s, %(r)s, 'w1')",
+        q=Q,
+        k=kind,
+        u=url,
+        e=entity,
+        r=json.dumps(result),
+    )
+
+
 def run(dsn: str, coro_fn):
     async def go():
         app = queue.make_app(dsn)
@@ -49,13 +62,7 @@ def test_a_stored_result_lands_for_every_entity_sharing_its_url_and_nothing_is_q
     landed = []
 
     async def body(app):
-        await app.connector.execute_query_async(
-            "INSERT INTO egovrank_results (quarter, kind, url, entity_id, result, worker) "
-            "VALUES (%(q)s, 'catalogue', %(u)s, 'a', %(r)s, 'w1')",
-            q=Q,
-            u=SHARED,
-            r=json.dumps({"services": [{"url": SHARED + "/1"}]}),
-        )
+        await stored(app, "catalogue", SHARED, "a", {"services": [{"url": SHARED + "/1"}]})
         rnd = Round("catalogue", [item("a"), item("b")], lambda i, r: landed.append((i, r)))
         counts = await through_queue(
             app, cluster(dsn), Q, rnd, recheck=False, wait_s=5, log=lambda m: None
@@ -98,12 +105,7 @@ def test_recheck_forgets_the_stored_result_and_queues_the_job_again(dsn):
     landed = []
 
     async def body(app):
-        await app.connector.execute_query_async(
-            "INSERT INTO egovrank_results (quarter, kind, url, entity_id, result, worker) "
-            "VALUES (%(q)s, 'walk', %(u)s, 'd', '{}', 'w1')",
-            q=Q,
-            u=url,
-        )
+        await stored(app, "walk", url, "d", {})
         rnd = Round("walk", [item("d", url)], lambda i, r: landed.append(r))
         with pytest.raises(InputError, match="still queued"):
             await through_queue(
