@@ -25,6 +25,7 @@ from crawler.cluster import queue
 from crawler.cluster.config import Cluster
 from crawler.core import store
 from crawler.core.errors import InputError
+from crawler.core.status import AuditStatus
 
 RESULT_COLUMNS = (
     "observed",
@@ -85,7 +86,7 @@ def land_catalogue(db, quarter: str, found: list[int]) -> Callable[[dict, dict |
 
 def land_audit(db, quarter: str) -> Callable[[dict, dict | None], None]:
     def land(item: dict, result: dict | None) -> None:
-        audit = result or {"url": item["url"], "status": "error",
+        audit = result or {"url": item["url"], "status": AuditStatus.ERROR,
                            "axe": json.dumps({"error": "audit crashed on every attempt"})}  # fmt: skip
         persist.save_audit(db, quarter, item["entity_id"], audit)
 

@@ -32,7 +32,6 @@ TASKS = {
     "catalogue": "egovrank.render_catalogue",
     "audit": "egovrank.audit_page",
 }
-TASK = TASKS["walk"]
 
 RESULTS_DDL = """
 CREATE TABLE IF NOT EXISTS egovrank_results (
