@@ -59,7 +59,10 @@ def _as_of(ctx, param, value):
     "--cluster",
     "cluster_path",
     type=click.Path(),
-    help="cluster.yaml: crawl in shards on its Scrapyd nodes, then merge (docs/operations.md).",
+    help=(
+        "cluster.yaml: crawl in shards on its Scrapyd nodes, merge, then read the national "
+        "rows here (docs/operations.md)."
+    ),
 )
 def crawl(
     quarter,
