@@ -1,6 +1,6 @@
 """The browser-job queue's rounds against a real PostgreSQL, no browser: what a re-run imports,
-a URL shared by two entities, a second copy of a job, and the bounded wait. The walks
-themselves run in tests/test_cluster.py."""
+a URL shared by two entities, a second copy of a job, results landing as jobs finish, and the
+bounded wait. The walks themselves run in tests/test_cluster.py."""
 
 from __future__ import annotations
 
@@ -118,3 +118,35 @@ def test_recheck_forgets_the_stored_result_and_queues_the_job_again(dsn):
 
     assert run(dsn, body) == 0
     assert landed == []
+
+
+def test_results_land_as_their_jobs_finish_and_a_job_out_of_attempts_lands_as_none(dsn):
+    """A stand-in for the workers finishes the queued jobs in the database: one with a result,
+    one failed on every attempt with none."""
+    ok, lost = "http://cat.example.test/ok", "http://cat.example.test/lost"
+    landed = {}
+
+    async def worker(app):
+        await asyncio.sleep(0.3)
+        await stored(app, "catalogue", ok, "e", {"services": []})
+        for url, status in ((ok, "succeeded"), (lost, "failed")):
+            await app.connector.execute_query_async(
+                "UPDATE procrastinate_jobs SET status = %(s)s "
+                "WHERE task_name = %(t)s AND args->>'url' = %(u)s",
+                s=status,
+                t=queue.TASKS["catalogue"],
+                u=url,
+            )
+
+    async def body(app):
+        rnd = Round("catalogue", [item("e", ok), item("f", lost)],
+                    lambda i, r: landed.setdefault(i["entity_id"], r))  # fmt: skip
+        counts, _ = await asyncio.gather(
+            through_queue(app, cluster(dsn), Q, rnd, recheck=False, wait_s=10, log=lambda m: None),
+            worker(app),
+        )
+        return counts
+
+    counts = run(dsn, body)
+    assert landed == {"e": {"services": []}, "f": None}
+    assert counts["queued"] == 2 and counts["imported_done"] == 0

@@ -94,23 +94,31 @@ def land_audit(db, quarter: str) -> Callable[[dict, dict | None], None]:
 
 
 async def _states(app, quarter: str, kind: str, urls: set[str]) -> dict[str, str]:
-    """The newest procrastinate job status of each of our jobs of this kind."""
+    """The newest procrastinate job status of each of these jobs (only those: the coordinator
+    asks every poll, and a commune quarter has thousands)."""
     rows = await app.connector.execute_query_all_async(
         "SELECT args->>'url' AS url, status FROM procrastinate_jobs "
-        "WHERE task_name = %(t)s AND args->>'quarter' = %(q)s ORDER BY id",
+        "WHERE task_name = %(t)s AND args->>'quarter' = %(q)s AND args->>'url' = ANY(%(u)s) "
+        "ORDER BY id",
         t=queue.TASKS[kind],
         q=quarter,
+        u=sorted(urls),
     )
-    return {r["url"]: str(r["status"]) for r in rows if r["url"] in urls}
+    return {r["url"]: str(r["status"]) for r in rows}
 
 
 async def _results(app, quarter: str, kind: str, urls: set[str]) -> dict[str, dict]:
+    """The stored results of these jobs (only those: a walk's result is several kB)."""
+    if not urls:
+        return {}
     rows = await app.connector.execute_query_all_async(
-        "SELECT url, result FROM egovrank_results WHERE quarter = %(q)s AND kind = %(k)s",
+        "SELECT url, result FROM egovrank_results "
+        "WHERE quarter = %(q)s AND kind = %(k)s AND url = ANY(%(u)s)",
         q=quarter,
         k=kind,
+        u=sorted(urls),
     )
-    return {r["url"]: json.loads(r["result"]) for r in rows if r["url"] in urls}
+    return {r["url"]: json.loads(r["result"]) for r in rows}
 
 
 async def through_queue(app, cluster: Cluster, quarter: str, rnd: Round, *, recheck: bool,
