@@ -5,7 +5,9 @@ commune portals of 30 pages and 3 services each (`demo build --communes 3300`), 
 crawled (`--max-pages 30`) and checked (`--sample 2 --no-audits`) once by one process and once
 through 3 Scrapyd nodes and 2 `egovrank worker` processes, in the same run and on the same
 machine, so other jobs on it weigh on both sides alike. Stages alternate (crawl one, crawl
-cluster, check one, check cluster). Writes output/bench/communes.json.
+cluster, check one, check cluster). Each stage records its wall time and the CPU seconds it
+cost on this machine (so a side bounded by requests in flight, not CPU, shows as such). Writes
+output/bench/communes-<national>+<communes>[-crawl]-p<max pages>.json.
 
 It runs only when EGOVRANK_BENCH_COMMUNES names the number of communes (too long for `make
 bench`). Full size (`make bench-communes`; about two hours here with checks):
