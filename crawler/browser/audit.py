@@ -15,10 +15,6 @@ OVERFLOW_JS = "() => Math.max(0, document.documentElement.scrollWidth - window.i
 _axe = Axe()
 
 
-def audit_timed_out(url: str) -> dict:
-    return {"url": url, "status": AuditStatus.TIMEOUT}
-
-
 async def audit_page(context, url: str, *, timeout_ms: int) -> dict:
     """axe violations by impact and horizontal overflow, for one page in a 375 px context."""
     page = await context.new_page()

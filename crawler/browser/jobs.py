@@ -98,13 +98,15 @@ def finish(db, quarter: str, url: str, result: dict) -> None:
         db["service_checks"].update((quarter, url), row)
 
 
-def fail(db, quarter: str, url: str, error: str) -> None:
-    """A check that crashed (not a page that failed): retried until MAX_ATTEMPTS."""
+def fail(db, quarter: str, url: str, error: str, *, final: bool = False) -> None:
+    """A check that crashed (not a page that failed): retried until MAX_ATTEMPTS, or failed at
+    once when `final` (a cluster job that crashed on every attempt the queue gave it)."""
     with store.transaction(db):
         attempts = db.execute(
             "select attempts from service_checks where quarter = ? and url = ?", [quarter, url]
         ).fetchone()[0]
-        state = CheckState.FAILED if attempts >= MAX_ATTEMPTS else CheckState.PENDING
+        failed = final or attempts >= MAX_ATTEMPTS
+        state = CheckState.FAILED if failed else CheckState.PENDING
         db["service_checks"].update(
             (quarter, url),
             {

@@ -18,11 +18,12 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
 from crawler.browser import jobs, persist
-from crawler.browser.audit import audit_page, audit_timed_out, render_catalogue
+from crawler.browser.audit import audit_page, render_catalogue
 from crawler.browser.citizen import citizen_link
 from crawler.browser.pool import BrowserPool
 from crawler.browser.walk import walk_service
 from crawler.core.stage import Entities, Outcome, Stage, StageResult, run_stage
+from crawler.core.status import AuditStatus
 
 
 def check(
@@ -104,7 +105,7 @@ async def run_checks(
         pool = BrowserPool(p, recycle_every=recycle_every, blocked=blocked, keep_idle=concurrency)
         await pool.ensure_browser()
         log(f"check {quarter}: Chromium {pool.browser.version}")
-        timeout_ms = int(timeout_s * 1000 * 0.6)
+        timeout_ms = step_ms(timeout_s)
 
         for eid, e in entities.items() if "catalogues" in steps else ():
             for url in persist.work(db, quarter, eid, "catalogue"):
@@ -132,46 +133,22 @@ async def run_checks(
                 e = entities[job["entity_id"]]
                 host = urlsplit(job["url"]).netloc
                 jobs.claim(db, quarter, job["url"])
-                ctx = page = None
+                ctx = None
                 try:
                     ctx, key = await pool.context(host, e["allow_private"])
-                    page = await pool.page(ctx, key)
                     service = {
                         "url": job["url"],
                         "entity_id": job["entity_id"],
                         "citizen_url": citizen_link(db, quarter, job["entity_id"], job["url"]),
                     }
-                    result = await asyncio.wait_for(
-                        walk_service(
-                            ctx,
-                            service,
-                            quarter=quarter,
-                            evidence_root=evidence_root,
-                            timeout_ms=timeout_ms,
-                            page=page,
-                        ),
-                        timeout_s,
-                    )
-                    if not ctx.browser.is_connected():
-                        # The browser died under this check: its "error" is not the site's.
-                        raise PlaywrightError("browser closed during the check")
+                    result = await walk_pooled(
+                        pool, ctx, key, service, quarter=quarter, evidence_root=evidence_root,
+                        timeout_s=timeout_s,
+                    )  # fmt: skip
                     jobs.finish(db, quarter, job["url"], result)
-                    stats["timeouts"] += result["status"] == "timeout"  # a step's own time limit
-                    await pool.release(key, page)
-                except TimeoutError:
-                    if not ctx.browser.is_connected():
-                        stats["crashes"] += 1
-                        jobs.fail(db, quarter, job["url"], "browser closed during the check")
-                    else:
-                        stats["timeouts"] += 1
-                        await pool.drop(key)
-                        jobs.finish(db, quarter, job["url"], timed_out(job["url"]))
+                    stats["timeouts"] += result["status"] == "timeout"
                 except PlaywrightError as exc:
-                    if ctx is None or not ctx.browser.is_connected():
-                        stats["crashes"] += 1
-                    elif page is not None:  # not reused: it may be left in any state
-                        with contextlib.suppress(PlaywrightError):
-                            await page.close()
+                    stats["crashes"] += ctx is None or not ctx.browser.is_connected()
                     jobs.fail(db, quarter, job["url"], str(exc).splitlines()[0])
                 stats["checks"] += 1
                 if count:
@@ -190,12 +167,7 @@ async def run_checks(
             for eid, e in entities.items():
                 for url in persist.audit_urls(db, quarter, eid):
                     ctx, _ = await pool.context(urlsplit(url).netloc, e["allow_private"], width=375)
-                    try:
-                        audit = await asyncio.wait_for(
-                            audit_page(ctx, url, timeout_ms=timeout_ms), timeout_s
-                        )
-                    except TimeoutError:
-                        audit = audit_timed_out(url)
+                    audit = await audit_within(ctx, url, timeout_s=timeout_s)
                     persist.save_audit(db, quarter, eid, audit)
                     stats["audits"] += 1
                 persist.save_audit_findings(db, quarter, eid)
@@ -208,3 +180,51 @@ async def run_checks(
 
 def timed_out(url: str) -> dict:
     return {"observed": "unknown", "status": "timeout", "steps": [], "final_url": url}
+
+
+def step_ms(timeout_s: float) -> int:
+    """A page step's own limit inside a whole job's limit (the rest is the job's margin)."""
+    return int(timeout_s * 1000 * 0.6)
+
+
+class BrowserClosed(PlaywrightError):
+    """The browser died under a job: its error is not the site's."""
+
+
+async def walk_pooled(pool, ctx, key, service: dict, *, quarter: str, evidence_root: str,
+                      timeout_s: float) -> dict:  # fmt: skip
+    """One service walk on a pooled page under the whole-check limit, here and on a cluster
+    worker. A walk over the limit gives its timed-out result (its context is dropped: it may be
+    left in any state); a browser that died raises BrowserClosed; any other browser error
+    closes the page (not reused) and is raised."""
+    page = await pool.page(ctx, key)
+    try:
+        result = await asyncio.wait_for(
+            walk_service(ctx, service, quarter=quarter, evidence_root=evidence_root,
+                         timeout_ms=step_ms(timeout_s), page=page),
+            timeout_s,
+        )  # fmt: skip
+    except TimeoutError:
+        if not ctx.browser.is_connected():
+            raise BrowserClosed("browser closed during the check") from None
+        await pool.drop(key)
+        return timed_out(service["url"])
+    except PlaywrightError:
+        if ctx.browser.is_connected():
+            with contextlib.suppress(PlaywrightError):
+                await page.close()
+        raise
+    if not ctx.browser.is_connected():
+        raise BrowserClosed("browser closed during the check")
+    await pool.release(key, page)
+    return result
+
+
+async def audit_within(ctx, url: str, *, timeout_s: float) -> dict:
+    """One page audit under the whole-job limit (page.evaluate has no timeout of its own)."""
+    try:
+        return await asyncio.wait_for(
+            audit_page(ctx, url, timeout_ms=step_ms(timeout_s)), timeout_s
+        )
+    except TimeoutError:
+        return {"url": url, "status": AuditStatus.TIMEOUT}

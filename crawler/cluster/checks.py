@@ -23,27 +23,9 @@ from crawler.browser.citizen import citizen_link
 from crawler.browser.stage import run_checks
 from crawler.cluster import queue
 from crawler.cluster.config import Cluster
-from crawler.core import store
 from crawler.core.errors import InputError
 from crawler.core.status import AuditStatus
 
-RESULT_COLUMNS = (
-    "observed",
-    "status",
-    "reached",
-    "identity_provider",
-    "access",
-    "has_form",
-    "has_upload",
-    "has_submit",
-    "payment",
-    "delivery",
-    "final_url",
-    "entry_text",
-    "steps",
-    "screenshot",
-    "error",
-)
 FINISHED = ("succeeded", "failed", "cancelled", "aborted")
 
 
@@ -60,17 +42,10 @@ class Round:
 def land_walk(db, quarter: str) -> Callable[[dict, dict | None], None]:
     def land(item: dict, result: dict | None) -> None:
         jobs.claim(db, quarter, item["url"])  # counts the attempt, as on one machine
-        if result is not None:
-            jobs.finish(
-                db, quarter, item["url"], {k: result[k] for k in RESULT_COLUMNS if k in result}
-            )
-            return
-        with store.transaction(db):  # recorded as a crashed check, as on one machine
-            db["service_checks"].update(
-                (quarter, item["url"]),
-                {"state": "failed", "status": "error", "observed": "unknown",
-                 "error": "check crashed on every attempt", "finished_at": store.now()},
-            )  # fmt: skip
+        if result is None:
+            jobs.fail(db, quarter, item["url"], "check crashed on every attempt", final=True)
+        else:
+            jobs.finish(db, quarter, item["url"], result)
 
     return land
 

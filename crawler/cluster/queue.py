@@ -167,7 +167,6 @@ def _runner(kind: str):
     async def run(context, **job) -> None:
         await _run_job(context, kind, job)
 
-    run.__name__ = f"run_{kind}"
     return run
 
 
@@ -211,62 +210,26 @@ async def _run_job(context, kind: str, job: dict) -> None:
     )
 
 
-def _limits(job: dict) -> tuple[float, int]:
-    """The whole job's limit in seconds and a step's in ms, as on one machine."""
-    timeout_s = float(job["timeout_s"])
-    return timeout_s, int(timeout_s * 1000 * 0.6)
-
-
 async def _walk(pool, ctx, key, job: dict) -> dict:
-    from playwright.async_api import Error as PlaywrightError
+    from crawler.browser.stage import walk_pooled
 
-    from crawler.browser.stage import timed_out
-    from crawler.browser.walk import walk_service
-
-    timeout_s, timeout_ms = _limits(job)
-    page = await pool.page(ctx, key)
     service = {k: job.get(k) for k in ("url", "entity_id", "citizen_url")}
-    try:
-        result = await asyncio.wait_for(
-            walk_service(
-                ctx,
-                service,
-                quarter=job["quarter"],
-                evidence_root=job["evidence_root"],
-                timeout_ms=timeout_ms,
-                page=page,
-            ),
-            timeout_s,
-        )
-        if ctx.browser.is_connected():
-            await pool.release(key, page)
-    except TimeoutError:
-        if not ctx.browser.is_connected():
-            raise CheckCrashed("browser closed during the check") from None
-        await pool.drop(key)
-        result = timed_out(job["url"])
-    except PlaywrightError:
-        with contextlib.suppress(PlaywrightError):
-            await page.close()
-        raise
-    return {k: v for k, v in result.items() if k != "elapsed_s"}
+    return await walk_pooled(pool, ctx, key, service, quarter=job["quarter"],
+                             evidence_root=job["evidence_root"], timeout_s=job["timeout_s"])  # fmt: skip
 
 
 async def _catalogue(pool, ctx, key, job: dict) -> dict:
     from crawler.browser.audit import render_catalogue
+    from crawler.browser.stage import step_ms
 
-    _, timeout_ms = _limits(job)
+    timeout_ms = step_ms(job["timeout_s"])
     return {"services": await render_catalogue(ctx, job["url"], timeout_ms=timeout_ms)}
 
 
 async def _audit(pool, ctx, key, job: dict) -> dict:
-    from crawler.browser.audit import audit_page, audit_timed_out
+    from crawler.browser.stage import audit_within
 
-    timeout_s, timeout_ms = _limits(job)
-    try:
-        return await asyncio.wait_for(audit_page(ctx, job["url"], timeout_ms=timeout_ms), timeout_s)
-    except TimeoutError:
-        return audit_timed_out(job["url"])
+    return await audit_within(ctx, job["url"], timeout_s=job["timeout_s"])
 
 
 JOBS = {"walk": _walk, "catalogue": _catalogue, "audit": _audit}
